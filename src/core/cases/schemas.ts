@@ -1,0 +1,135 @@
+import { z } from "zod";
+
+/**
+ * The inputs of the case service: the single source of their types. Messages are
+ * the ones a user sees next to the field. Forms send "" for empty optional fields,
+ * so those become undefined before validation.
+ */
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+export const caseRefSchema = z.union([
+  z.number().int().positive(),
+  z.string().trim().regex(/^\d{1,10}$/, "Enter a case number, e.g. 00010001."),
+  z.uuid(),
+]);
+export type CaseRef = z.infer<typeof caseRefSchema>;
+
+export const caseTypeSchema = z.enum(["FEATURE_REQUEST", "HOW_TO", "TECHNICAL_ISSUE"], {
+  error: "Choose a case type: Feature Request, How-To question or Technical Issue.",
+});
+export const severitySchema = z.enum(["S1", "S2", "S3", "S4"], { error: "Choose a severity from S1 to S4." });
+
+const emailSchema = z.email({ error: "Enter valid email addresses." }).max(254);
+
+/** Subjects are one line: a newline would break every notification title. */
+const subjectSchema = z
+  .string({ error: "Enter a subject." })
+  .transform((s) => s.replace(/\s+/g, " ").trim())
+  .pipe(z.string().min(1, "Enter a subject.").max(255, "Keep the subject to one short sentence (at most 255 characters)."));
+
+export const credentialsSchema = z.object({
+  username: z.string().trim().min(1, "Enter the test username, or leave both credential fields empty.").max(200),
+  password: z.string().min(1, "Enter the test password, or leave both credential fields empty.").max(200),
+});
+
+export const fileCaseSchema = z.object({
+  /** The same key from the same person makes one case however often it is submitted. */
+  idempotencyKey: z.string().min(8).max(200),
+  accountId: z.uuid({ error: "Choose the account this case is about." }),
+  caseType: caseTypeSchema,
+  severity: severitySchema,
+  subject: subjectSchema,
+  description: z.string({ error: "Describe the issue." }).trim().min(1, "Describe the issue.").max(30_000, "The description is too long (at most 30,000 characters)."),
+  product: z.string({ error: "Choose a product." }).min(1, "Choose a product."),
+  feature: z.string({ error: "Choose a feature." }).min(1, "Choose a feature."),
+  pid: optional(z.string().trim().regex(/^\d{1,12}$/, "The partner ID (PID) is your account number: digits only. Put several PIDs in the description.")),
+  exampleUrl: optional(z.url({ protocol: /^https?$/, error: "Enter a link starting with http:// or https://." }).max(2000)),
+  stepsToReproduce: optional(z.string().max(10_000, "Steps to reproduce are too long (at most 10,000 characters).")),
+  credentials: credentialsSchema.optional(),
+  /** Defaults to the filer; another active contact of the account when filing on their behalf. */
+  contactId: optional(z.uuid({ error: "Choose a contact of the account." })),
+  phone: optional(z.string().trim().regex(/^[+()\d\s.-]{5,40}$/, "Enter a phone number of digits, spaces and + ( ) - .")),
+  cc: z
+    .preprocess(
+      (v) => (typeof v === "string" ? v.split(/[\s,;]+/).filter(Boolean) : v),
+      z.array(z.preprocess((e) => (typeof e === "string" ? e.trim().toLowerCase() : e), emailSchema)),
+    )
+    .default([])
+    .transform((list) => [...new Set(list)])
+    .refine((list) => list.length <= 5, "Copy at most 5 email addresses."),
+  /** The closed case this one continues, when a reply could no longer reopen it. */
+  linkedFromCase: optional(caseRefSchema),
+});
+export type FileCaseInput = z.input<typeof fileCaseSchema>;
+
+export const commentSchema = z.object({
+  body: z.string({ error: "Write a reply." }).trim().min(1, "Write a reply.").max(30_000, "The reply is too long (at most 30,000 characters)."),
+  /** Staff only: an internal note customers never see. */
+  internal: z.boolean().default(false),
+  /** The message's id on its platform, so a redelivered message makes one comment. */
+  externalId: optional(z.string().max(300)),
+});
+export type CommentInput = z.input<typeof commentSchema>;
+
+export const caseViewSchema = z.enum(["mine", "open", "account", "closed"], {
+  error: "Choose a view: mine, open, account or closed.",
+});
+export type CaseViewName = z.infer<typeof caseViewSchema>;
+
+export const pageSchema = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(50).default(10),
+});
+export type PageInput = z.input<typeof pageSchema>;
+
+export const escalateSchema = z.object({
+  reason: z.enum(
+    [
+      "CASE_UPDATE_NEEDED",
+      "QUALITY_OF_INVESTIGATION",
+      "PROLONGED_RESOLUTION_TIME",
+      "TECHNICAL_SCOPE_INCREASED",
+      "PRIORITY_FOR_CUSTOMER_ORGANIZATION",
+      "REQUESTING_MANAGEMENT_ATTENTION",
+    ],
+    { error: "Choose a reason for the escalation." },
+  ),
+  description: z
+    .string({ error: "Say what you need and what changed." })
+    .trim()
+    .min(1, "Say what you need and what changed.")
+    .max(250, "Keep the description to 250 characters."),
+});
+export type EscalateInput = z.input<typeof escalateSchema>;
+
+export const closeSchema = z
+  .object({
+    reason: z.enum(["RESOLVED", "SOLUTION_PROVIDED", "DUPLICATE", "NO_RESPONSE", "ACCOUNT_MATTERS", "OTHER"], {
+      error: "Choose a closing reason.",
+    }),
+    note: optional(z.string().max(5_000)),
+    duplicateOf: optional(caseRefSchema),
+  })
+  .refine((v) => v.reason !== "DUPLICATE" || v.duplicateOf !== undefined, {
+    message: "Name the case this one duplicates.",
+    path: ["duplicateOf"],
+  });
+export type CloseInput = z.input<typeof closeSchema>;
+
+export const severityChangeSchema = z.object({
+  severity: severitySchema,
+  reason: z.string({ error: "Give the reason the customer will see." }).trim().min(1, "Give the reason the customer will see.").max(2_000),
+});
+
+export const editDetailsSchema = z
+  .object({
+    description: z.string().trim().min(1, "Describe the issue.").max(30_000),
+    pid: fileCaseSchema.shape.pid,
+    exampleUrl: fileCaseSchema.shape.exampleUrl,
+    stepsToReproduce: fileCaseSchema.shape.stepsToReproduce,
+    phone: fileCaseSchema.shape.phone,
+    cc: fileCaseSchema.shape.cc,
+    contactId: fileCaseSchema.shape.contactId,
+  })
+  .partial();
