@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+const name = z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(200);
+const email = z
+  .string({ error: "Enter an email address." })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: "Enter a valid email address." }).max(254));
+
+export const createAccountSchema = z
+  .object({
+    name,
+    type: z.enum(["STANDARD", "PARENT", "SUB"], { error: "Choose standard, parent or sub." }),
+    parentId: z.uuid().optional(),
+    seatLimit: z.coerce.number().int().min(1, "An account needs at least one seat.").max(100_000),
+    csmName: z.string({ error: "Name the Customer Success Manager." }).trim().min(1, "Name the Customer Success Manager.").max(200),
+    csmEmail: email.optional(),
+  })
+  .refine((a) => (a.type === "SUB") === (a.parentId !== undefined), {
+    message: "A sub-account needs a parent account; other accounts have none.",
+    path: ["parentId"],
+  });
+
+export const createContactSchema = z.object({
+  accountId: z.uuid({ error: "Choose an account." }),
+  name,
+  email,
+  phone: z.string().trim().regex(/^[+()\d\s.-]{5,40}$/, "Enter a phone number of digits, spaces and + ( ) - .").optional(),
+});
+
+export const createStaffSchema = z.object({
+  name,
+  email,
+  role: z.enum(["ENGINEER", "MANAGER"], { error: "Choose engineer or manager." }),
+});
+
+export const createPartnerSchema = z.object({
+  name,
+  supportChannel: z.string().trim().regex(/^(slack|teams):\S+$/, 'Give the channel as "slack:C0123" or "teams:<channel id>".').optional(),
+});
+
+export const createPartnerStaffSchema = z.object({ partnerId: z.uuid({ error: "Choose a partner." }), name, email });
+
+export const chatIdentitySchema = z.object({
+  platform: z.enum(["slack", "teams"]),
+  tenantId: z.string().trim().min(1).max(200),
+  userId: z.string().trim().min(1).max(200),
+});
+
+export const linkIdentitySchema = chatIdentitySchema.extend({ personId: z.uuid() });
+
+export const editAccountSchema = z.object({ name });

@@ -1,0 +1,57 @@
+import { loadActor } from "../accounts/actors.ts";
+import { canOnCase, type Actor, type CaseAction } from "../accounts/policy.ts";
+import { inTransaction, lockCase, type Tx } from "../db/tx.ts";
+import type { CoreDeps, Ctx } from "../deps.ts";
+import { CaseError } from "../errors.ts";
+import { parseInput } from "../validation.ts";
+import { caseInclude, type CaseRow } from "./presenter.ts";
+import { caseRefSchema, type CaseRef } from "./schemas.ts";
+
+/** Finds a case by number ("00010001", 10001) or id; NOT_FOUND when absent. */
+export async function resolveCaseId(db: Tx, ref: CaseRef, field = "case"): Promise<string> {
+  const parsed = parseInput(caseRefSchema, ref);
+  const where = typeof parsed === "number" || /^\d+$/.test(parsed) ? { number: Number(parsed) } : { id: parsed };
+  const row = await db.case.findUnique({ where, select: { id: true } });
+  if (!row) throw new CaseError("NOT_FOUND", { field, message: "No case with that number is visible to you." });
+  return row.id;
+}
+
+/**
+ * Checks the actor may do `action` on the case. A case the actor may not even see
+ * is reported as not found, so its existence does not leak.
+ */
+export function assertCan(actor: Actor, action: CaseAction, row: Pick<CaseRow, "accountId" | "partnerId">): void {
+  const target = { accountId: row.accountId, partnerId: row.partnerId };
+  if (!canOnCase(actor, "view", target)) {
+    throw new CaseError("NOT_FOUND", { field: "case", message: "No case with that number is visible to you." });
+  }
+  if (!canOnCase(actor, action, target)) throw new CaseError("FORBIDDEN");
+}
+
+export interface CaseChange {
+  tx: Tx;
+  actor: Actor;
+  row: CaseRow;
+  now: Date;
+}
+
+/**
+ * The frame of every change to a case: one transaction, the actor loaded fresh, the
+ * case row locked and re-read, the permission checked, then the change itself.
+ */
+export async function changeCase<T>(
+  deps: CoreDeps,
+  ctx: Ctx,
+  ref: CaseRef,
+  action: CaseAction,
+  fn: (change: CaseChange) => Promise<T>,
+): Promise<T> {
+  return inTransaction(deps.prisma, async (tx) => {
+    const actor = await loadActor(tx, ctx.actor);
+    const caseId = await resolveCaseId(tx, ref);
+    await lockCase(tx, caseId);
+    const row = await tx.case.findUniqueOrThrow({ where: { id: caseId }, include: caseInclude });
+    assertCan(actor, action, row);
+    return fn({ tx, actor, row, now: deps.clock.now() });
+  });
+}

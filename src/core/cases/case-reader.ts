@@ -1,0 +1,14 @@
+import type { Actor } from "../accounts/policy.ts";
+import type { Catalog } from "../catalog.ts";
+import type { Tx } from "../db/tx.ts";
+import { caseInclude, commentInclude, escalationInclude, toCaseView, type CaseView } from "./presenter.ts";
+
+/** Reads a case with its comments and escalations and presents it for the actor (permission already checked). */
+export async function readCaseView(tx: Tx, actor: Actor, caseId: string, now: Date, catalog: Catalog): Promise<CaseView> {
+  const [row, comments, escalations] = await Promise.all([
+    tx.case.findUniqueOrThrow({ where: { id: caseId }, include: caseInclude }),
+    tx.comment.findMany({ where: { caseId }, include: commentInclude, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+    tx.escalation.findMany({ where: { caseId }, include: escalationInclude, orderBy: { createdAt: "asc" } }),
+  ]);
+  return toCaseView(actor, row, comments, escalations, now, catalog);
+}

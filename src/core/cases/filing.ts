@@ -1,0 +1,148 @@
+import { randomUUID } from "node:crypto";
+import { loadActor } from "../accounts/actors.ts";
+import { canOnCase, isVendorSide } from "../accounts/policy.ts";
+import { recordAudit } from "../audit.ts";
+import { findProduct } from "../catalog.ts";
+import { inTransaction, isUniqueViolation, type Tx } from "../db/tx.ts";
+import type { CoreDeps, Ctx } from "../deps.ts";
+import { CaseError } from "../errors.ts";
+import { enqueueNotification } from "../notify/outbox.ts";
+import { parseInput } from "../validation.ts";
+import { assertCan, resolveCaseId } from "./case-access.ts";
+import { readCaseView } from "./case-reader.ts";
+import { formatCaseNumber, type CaseView } from "./presenter.ts";
+import { fileCaseSchema, type FileCaseInput } from "./schemas.ts";
+
+export interface FileCaseResult {
+  case: CaseView;
+  /** False when the same idempotency key had already made this case. */
+  created: boolean;
+}
+
+/**
+ * Files a case. The idempotency key makes a repeated submission (a double click, a
+ * platform retry, ten tabs at once) return the one case it made.
+ */
+export async function fileCase(deps: CoreDeps, ctx: Ctx, raw: FileCaseInput): Promise<FileCaseResult> {
+  const input = parseInput(fileCaseSchema, raw);
+  const product = findProduct(deps.catalog, input.product);
+  if (!product) throw new CaseError("VALIDATION", { field: "product", message: "Choose a product from the list." });
+  if (!product.features.some((f) => f.key === input.feature)) {
+    throw new CaseError("VALIDATION", { field: "feature", message: `Choose a feature of ${product.name}.` });
+  }
+  try {
+    return await inTransaction(deps.prisma, (tx) => fileInTransaction(deps, ctx, tx, input));
+  } catch (error) {
+    // Another submission with the same key committed first: answer with its case.
+    if (isUniqueViolation(error) && "personId" in ctx.actor) {
+      const existing = await findByKey(deps, ctx.actor.personId, input.idempotencyKey);
+      if (existing) return existing;
+    }
+    throw error;
+  }
+}
+
+async function findByKey(deps: CoreDeps, personId: string, key: string): Promise<FileCaseResult | null> {
+  return inTransaction(deps.prisma, async (tx) => {
+    const row = await tx.case.findUnique({
+      where: { createdById_idempotencyKey: { createdById: personId, idempotencyKey: key } },
+      select: { id: true },
+    });
+    if (!row) return null;
+    const actor = await loadActor(tx, { personId });
+    return { case: await readCaseView(tx, actor, row.id, deps.clock.now(), deps.catalog), created: false };
+  });
+}
+
+async function fileInTransaction(
+  deps: CoreDeps,
+  ctx: Ctx,
+  tx: Tx,
+  input: ReturnType<typeof fileCaseSchema.parse>,
+): Promise<FileCaseResult> {
+  const actor = await loadActor(tx, ctx.actor);
+  if (actor.kind !== "contact" && actor.kind !== "staff") {
+    throw new CaseError("FORBIDDEN", { message: "Only customer contacts and support staff file cases." });
+  }
+  const now = deps.clock.now();
+  const previous = await tx.case.findUnique({
+    where: { createdById_idempotencyKey: { createdById: actor.personId, idempotencyKey: input.idempotencyKey } },
+    select: { id: true },
+  });
+  if (previous) return { case: await readCaseView(tx, actor, previous.id, now, deps.catalog), created: false };
+
+  const account = await tx.account.findUnique({ where: { id: input.accountId }, select: { id: true, name: true } });
+  if (!account || !canOnCase(actor, "create", { accountId: input.accountId, partnerId: null })) {
+    throw new CaseError("VALIDATION", { field: "accountId", message: "Choose an account you may file cases for." });
+  }
+
+  const contactId = input.contactId ?? (actor.kind === "contact" ? actor.personId : undefined);
+  if (!contactId) throw new CaseError("VALIDATION", { field: "contactId", message: "Choose the customer contact for this case." });
+  const contact = await tx.person.findUnique({ where: { id: contactId } });
+  // The filer may be the contact even when filing for a sub-account of theirs; anyone else must belong to the case's account.
+  const isFiler = contact?.id === actor.personId;
+  if (!contact || contact.kind !== "CONTACT" || !contact.active || (!isFiler && contact.accountId !== account.id)) {
+    throw new CaseError("VALIDATION", { field: "contactId", message: "Choose an active contact of the case's account." });
+  }
+
+  let linkedFromId: string | null = null;
+  if (input.linkedFromCase !== undefined) {
+    linkedFromId = await resolveCaseId(tx, input.linkedFromCase, "linkedFromCase");
+    const linked = await tx.case.findUniqueOrThrow({ where: { id: linkedFromId }, select: { accountId: true, partnerId: true } });
+    assertCan(actor, "view", linked);
+  }
+
+  const id = randomUUID();
+  const created = await tx.case.create({
+    data: {
+      id,
+      accountId: account.id,
+      caseType: input.caseType,
+      severity: input.severity,
+      subject: input.subject,
+      description: input.description,
+      product: input.product,
+      feature: input.feature,
+      pid: input.pid ?? null,
+      exampleUrl: input.exampleUrl ?? null,
+      stepsToReproduce: input.stepsToReproduce ?? null,
+      credentialsCipher: input.credentials ? deps.vault.seal(id, input.credentials) : null,
+      contactId: contact.id,
+      phone: input.phone ?? contact.phone ?? null,
+      cc: input.cc,
+      status: "NEW",
+      statusChangedAt: now,
+      linkedFromId,
+      createdById: actor.personId,
+      idempotencyKey: input.idempotencyKey,
+      createdAt: now,
+      updatedAt: now,
+    },
+    select: { id: true, number: true },
+  });
+
+  await recordAudit(tx, {
+    caseId: id,
+    accountId: account.id,
+    actor,
+    action: "case.filed",
+    changes: {
+      number: formatCaseNumber(created.number),
+      severity: input.severity,
+      caseType: input.caseType,
+      onBehalfOf: contact.id !== actor.personId ? contact.id : undefined,
+      credentials: input.credentials ? "set" : undefined,
+      linkedFrom: linkedFromId ?? undefined,
+    },
+    source: ctx.source,
+    at: now,
+  });
+  await enqueueNotification(tx, {
+    caseId: id,
+    event: "case.filed",
+    payload: { number: formatCaseNumber(created.number), subject: input.subject, severity: input.severity, by: isVendorSide(actor) ? "staff" : "customer" },
+    at: now,
+  });
+  deps.logger.info({ caseId: id, number: created.number, source: ctx.source }, "case filed");
+  return { case: await readCaseView(tx, actor, id, now, deps.catalog), created: true };
+}

@@ -1,0 +1,114 @@
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { loadActor } from "../accounts/actors.ts";
+import { customerReach, type Actor } from "../accounts/policy.ts";
+import { inTransaction, type Tx } from "../db/tx.ts";
+import type { CoreDeps, Ctx } from "../deps.ts";
+import { parseInput } from "../validation.ts";
+import { assertCan, resolveCaseId } from "./case-access.ts";
+import { readCaseView } from "./case-reader.ts";
+import { OPEN_STATUSES } from "./lifecycle.ts";
+import { caseInclude, toSummary, type CaseSummary, type CaseView } from "./presenter.ts";
+import { caseViewSchema, pageSchema, type CaseRef, type CaseViewName, type PageInput } from "./schemas.ts";
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+  hasMore: boolean;
+}
+
+/** The cases an actor may see at all, as a where clause: the base of every list and search. */
+export function visibleCases(actor: Actor): Prisma.CaseWhereInput {
+  switch (actor.kind) {
+    case "contact":
+      return { accountId: { in: customerReach(actor.place).viewCases } };
+    case "partner":
+      return { partnerId: actor.partnerId };
+    default:
+      return {};
+  }
+}
+
+const open = { status: { in: [...OPEN_STATUSES] } } satisfies Prisma.CaseWhereInput;
+const closed = { status: "CLOSED" } satisfies Prisma.CaseWhereInput;
+
+/**
+ * The four views. Customers: All My Cases (created by me), My Open Cases (open, I am
+ * the contact), My Account's Open Cases, My Closed Cases (my account's). Staff: the
+ * cases they own, their open ones, the open queue, everything closed. Partner staff:
+ * the cases handed to their partner.
+ */
+function viewFilter(actor: Actor, view: CaseViewName): Prisma.CaseWhereInput {
+  if (actor.kind === "contact") {
+    switch (view) {
+      case "mine":
+        return { createdById: actor.personId };
+      case "open":
+        return { ...open, contactId: actor.personId };
+      case "account":
+        return open;
+      case "closed":
+        return closed;
+    }
+  }
+  if (actor.kind === "staff") {
+    switch (view) {
+      case "mine":
+        return { ownerId: actor.personId };
+      case "open":
+        return { ...open, ownerId: actor.personId };
+      case "account":
+        return open;
+      case "closed":
+        return closed;
+    }
+  }
+  return view === "closed" ? closed : view === "mine" ? {} : open;
+}
+
+async function recordRecent(tx: Tx, actor: Actor, kind: "CASE" | "ACCOUNT" | "CONTACT", entityId: string, now: Date) {
+  if (!("personId" in actor)) return;
+  await tx.recentView.upsert({
+    where: { personId_kind_entityId: { personId: actor.personId, kind, entityId } },
+    create: { personId: actor.personId, kind, entityId, viewedAt: now },
+    update: { viewedAt: now },
+  });
+}
+
+export function createCaseQueries(deps: CoreDeps) {
+  return {
+    /** One case for the viewer; counts as recently viewed. */
+    get: (ctx: Ctx, ref: CaseRef): Promise<CaseView> =>
+      inTransaction(deps.prisma, async (tx) => {
+        const actor = await loadActor(tx, ctx.actor);
+        const id = await resolveCaseId(tx, ref);
+        const row = await tx.case.findUniqueOrThrow({ where: { id }, select: { accountId: true, partnerId: true } });
+        assertCan(actor, "view", row);
+        const now = deps.clock.now();
+        await recordRecent(tx, actor, "CASE", id, now);
+        return readCaseView(tx, actor, id, now, deps.catalog);
+      }),
+
+    list: (ctx: Ctx, raw: { view: string } & PageInput): Promise<Page<CaseSummary>> =>
+      inTransaction(deps.prisma, async (tx) => {
+        const view = parseInput(caseViewSchema, raw.view);
+        const { page, pageSize } = parseInput(pageSchema, raw);
+        const actor = await loadActor(tx, ctx.actor);
+        const where: Prisma.CaseWhereInput = { AND: [visibleCases(actor), viewFilter(actor, view)] };
+        const [total, rows] = await Promise.all([
+          tx.case.count({ where }),
+          tx.case.findMany({
+            where,
+            include: caseInclude,
+            orderBy: [{ updatedAt: "desc" }, { number: "desc" }],
+            skip: (page - 1) * pageSize,
+            take: pageSize,
+          }),
+        ]);
+        return { items: rows.map((r) => toSummary(r, deps.catalog)), page, pageSize, total, hasMore: page * pageSize < total };
+      }),
+  };
+}
+
+export { recordRecent };
