@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toCaseError } from "../../src/core/errors.ts";
+import { refusal } from "../support/refusal.ts";
 import { startTestCore, type TestCore } from "../support/test-core.ts";
 import { as, buildWorld, filing, type World } from "../support/world.ts";
 
@@ -116,18 +117,18 @@ describe("the permissions matrix", () => {
     expect(mine.items.map((i) => i.number)).toEqual([caseOf.acme]);
     const other = await t.core.cases.list(as(w.people.otherPartnerAgent.id), { view: "open" });
     expect(other.items).toEqual([]);
-    const err = await t.core.cases.get(as(w.people.otherPartnerAgent.id), caseOf.acme).catch(toCaseError);
+    const err = await refusal(t.core.cases.get(as(w.people.otherPartnerAgent.id), caseOf.acme));
     expect(err.code).toBe("NOT_FOUND");
-    const staffOnly = await t.core.cases.close(as(w.people.partnerAgent.id), caseOf.acme, { reason: "OTHER" }).catch(toCaseError);
+    const staffOnly = await refusal(t.core.cases.close(as(w.people.partnerAgent.id), caseOf.acme, { reason: "OTHER" }));
     expect(staffOnly.code).toBe("FORBIDDEN");
   });
 
   it("customers cannot take staff actions or write internal notes, whatever a card's payload says", async () => {
     const customer = as(w.people.acmeUser.id);
-    expect((await t.core.cases.take(customer, caseOf.acme).catch(toCaseError)).code).toBe("FORBIDDEN");
-    expect((await t.core.cases.close(customer, caseOf.acme, { reason: "RESOLVED" }).catch(toCaseError)).code).toBe("FORBIDDEN");
-    expect((await t.core.cases.revealCredentials(customer, caseOf.acme).catch(toCaseError)).code).toBe("FORBIDDEN");
-    const note = await t.core.cases.comment(customer, caseOf.acme, { body: "psst", internal: true }).catch(toCaseError);
+    expect((await refusal(t.core.cases.take(customer, caseOf.acme))).code).toBe("FORBIDDEN");
+    expect((await refusal(t.core.cases.close(customer, caseOf.acme, { reason: "RESOLVED" }))).code).toBe("FORBIDDEN");
+    expect((await refusal(t.core.cases.revealCredentials(customer, caseOf.acme))).code).toBe("FORBIDDEN");
+    const note = await refusal(t.core.cases.comment(customer, caseOf.acme, { body: "psst", internal: true }));
     expect(note.code).toBe("FORBIDDEN");
     expect(note.field).toBe("internal");
   });

@@ -19,7 +19,7 @@ export async function applyDueActions(deps: CoreDeps, caseId: string): Promise<D
     const row = await tx.case.findUniqueOrThrow({ where: { id: caseId } });
     const now = deps.clock.now();
     const { timers } = deps.catalog;
-    const due = dueActions({ ...row, hasCredentials: row.credentialsCipher !== null }, now, timers);
+    const due = dueActions({ ...row, hasCredentials: row.credentialsSealed !== null }, now, timers);
     const base = { number: formatCaseNumber(row.number), subject: row.subject };
     for (const action of due) {
       switch (action) {
@@ -55,7 +55,7 @@ export async function applyDueActions(deps: CoreDeps, caseId: string): Promise<D
           });
           break;
         case "PURGE_CREDENTIALS":
-          await tx.case.update({ where: { id: caseId }, data: { credentialsCipher: null, credentialsPurgedAt: now } });
+          await tx.case.update({ where: { id: caseId }, data: { credentialsSealed: null, credentialsPurgedAt: now } });
           await recordAudit(tx, { caseId, accountId: row.accountId, actor: SYSTEM, action: "case.credentials_purged", changes: { credentials: "purged" }, source: "system", at: now });
           break;
       }

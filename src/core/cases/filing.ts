@@ -106,7 +106,7 @@ async function fileInTransaction(
       pid: input.pid ?? null,
       exampleUrl: input.exampleUrl ?? null,
       stepsToReproduce: input.stepsToReproduce ?? null,
-      credentialsCipher: input.credentials ? deps.vault.seal(id, input.credentials) : null,
+      credentialsSealed: input.credentials ? deps.vault.seal(id, input.credentials) : null,
       contactId: contact.id,
       phone: input.phone ?? contact.phone ?? null,
       cc: input.cc,

@@ -138,7 +138,7 @@ export function allowedActions(actor: Actor, row: CaseRow, now: Date, catalog: C
   if (isVendorSide(actor)) {
     actions.push("reply", "internalNote");
     if (open) actions.push("take", "assign", "setStatus", "changeSeverity", "setPriority", "askCustomer", "close", "handToPartner");
-    if (row.credentialsCipher) actions.push("revealCredentials");
+    if (row.credentialsSealed) actions.push("revealCredentials");
     return actions;
   }
   if (actor.kind === "partner") {
@@ -203,7 +203,7 @@ export function toCaseView(
     pid: row.pid,
     exampleUrl: row.exampleUrl,
     stepsToReproduce: row.stepsToReproduce,
-    hasCredentials: row.credentialsCipher !== null,
+    hasCredentials: row.credentialsSealed !== null,
     contact: row.contact,
     phone: row.phone,
     cc: row.cc,

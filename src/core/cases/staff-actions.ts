@@ -193,9 +193,9 @@ export function createStaffActions(deps: CoreDeps) {
     /** Staff only, and audited: the test login a customer left for reproducing the issue. */
     revealCredentials: (ctx: Ctx, ref: CaseRef): Promise<LoginCredentials | null> =>
       changeCase(deps, ctx, ref, "staff", async ({ tx, actor, row, now }) => {
-        if (!row.credentialsCipher) return null;
+        if (!row.credentialsSealed) return null;
         await recordAudit(tx, { caseId: row.id, accountId: row.accountId, actor, action: "case.credentials_viewed", source: ctx.source, at: now });
-        return deps.vault.open(row.id, row.credentialsCipher);
+        return deps.vault.open(row.id, row.credentialsSealed);
       }),
 
     /** Support feedback on an escalation: written by staff only. */

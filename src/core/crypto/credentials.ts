@@ -8,7 +8,8 @@ import { CaseError } from "../errors.ts";
  * Login credentials a customer leaves for staff to reproduce an issue, sealed with
  * AES-256-GCM. The case id is the additional authenticated data, so a ciphertext
  * moved to another case fails to open, and any flipped byte fails the tag check.
- * Layout: iv (12 bytes) | tag (16 bytes) | ciphertext.
+ * Stored as "v1." + base64(iv (12 bytes) | tag (16 bytes) | ciphertext); the version
+ * prefix leaves room for a key rotation.
  */
 export interface LoginCredentials {
   username: string;
@@ -17,6 +18,7 @@ export interface LoginCredentials {
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+const PREFIX = "v1.";
 
 export class CredentialVault {
   readonly #key: Buffer;
@@ -26,22 +28,18 @@ export class CredentialVault {
     this.#key = key;
   }
 
-  seal(caseId: string, credentials: LoginCredentials): Uint8Array<ArrayBuffer> {
+  seal(caseId: string, credentials: LoginCredentials): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv("aes-256-gcm", this.#key, iv);
     cipher.setAAD(Buffer.from(caseId, "utf8"));
-    const plain = Buffer.from(JSON.stringify(credentials), "utf8");
-    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-    const out = new Uint8Array(new ArrayBuffer(IV_BYTES + TAG_BYTES + body.length));
-    out.set(iv, 0);
-    out.set(cipher.getAuthTag(), IV_BYTES);
-    out.set(body, IV_BYTES + TAG_BYTES);
-    return out;
+    const body = Buffer.concat([cipher.update(JSON.stringify(credentials), "utf8"), cipher.final()]);
+    return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
   }
 
-  open(caseId: string, sealed: Uint8Array): LoginCredentials {
+  open(caseId: string, sealed: string): LoginCredentials {
     try {
-      const buf = Buffer.from(sealed);
+      if (!sealed.startsWith(PREFIX)) throw new Error("unknown sealed-credentials version");
+      const buf = Buffer.from(sealed.slice(PREFIX.length), "base64");
       const decipher = createDecipheriv("aes-256-gcm", this.#key, buf.subarray(0, IV_BYTES));
       decipher.setAAD(Buffer.from(caseId, "utf8"));
       decipher.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));

@@ -104,7 +104,7 @@ CREATE TABLE "Case" (
     "pid" TEXT,
     "exampleUrl" TEXT,
     "stepsToReproduce" TEXT,
-    "credentialsCipher" BYTEA,
+    "credentialsSealed" TEXT,
     "credentialsPurgedAt" TIMESTAMPTZ(3),
     "contactId" UUID NOT NULL,
     "phone" TEXT,
