@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { loadActor } from "../accounts/actors.ts";
 import { customerReach, type Actor } from "../accounts/policy.ts";
@@ -92,7 +93,7 @@ export function createCaseQueries(deps: CoreDeps) {
 
     list: (ctx: Ctx, raw: { view: string } & PageInput): Promise<Page<CaseSummary>> =>
       inTransaction(deps.prisma, async (tx) => {
-        const view = parseInput(caseViewSchema, raw.view);
+        const { view } = parseInput(z.object({ view: caseViewSchema }), { view: raw.view });
         const { page, pageSize } = parseInput(pageSchema, raw);
         const actor = await loadActor(tx, ctx.actor);
         const where: Prisma.CaseWhereInput = { AND: [visibleCases(actor), viewFilter(actor, view)] };
