@@ -60,7 +60,7 @@ export class CredentialVault {
  * The key from CREDENTIALS_KEY; in development, one generated once into the data
  * folder (with a warning), so restarts can still read what was stored.
  */
-export function loadVaultKey(options: { key?: string; dataDir: string; production: boolean; logger: Logger }): Buffer {
+export function loadVaultKey(options: { key?: string; dataDir: string; production: boolean; logger: Logger; ephemeral?: boolean }): Buffer {
   if (options.key) {
     const key = Buffer.from(options.key, "base64");
     if (key.length !== 32) {
@@ -70,6 +70,10 @@ export function loadVaultKey(options: { key?: string; dataDir: string; productio
   }
   if (options.production) {
     throw new CaseError("CONFIG", { message: "CREDENTIALS_KEY is required in production.", field: "CREDENTIALS_KEY" });
+  }
+  if (options.ephemeral) {
+    // An in-memory database forgets its cases on exit, so a key that dies with the process is enough.
+    return randomBytes(32);
   }
   const file = join(options.dataDir, "credentials.key");
   if (existsSync(file)) return Buffer.from(readFileSync(file, "utf8").trim(), "base64");

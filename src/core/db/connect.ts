@@ -1,9 +1,11 @@
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../../generated/prisma/client.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import type { MigrationTarget, SqlSession } from "./migrate.ts";
 
 export type { PrismaClient };
@@ -23,17 +25,26 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { kind: "postgres"; url: string; poolSize?: number }
+  | { kind: "postgres"; url: string; poolSize?: number; onIdleError?: (error: Error) => void }
   /** dataDir undefined: in memory (tests). */
   | { kind: "pglite"; dataDir?: string };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.kind === "postgres" ? openPostgres(options.url, options.poolSize) : openPglite(options.dataDir);
+  return options.kind === "postgres" ? openPostgres(options.url, options.poolSize, options.onIdleError) : openPglite(options.dataDir);
 }
 
+export const IN_MEMORY = "memory://";
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir);
+  const onDisk = dataDir !== undefined && !dataDir.startsWith(IN_MEMORY);
+  let unlock = () => {};
+  if (onDisk) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
+  // The database lives in its own subfolder: initdb wants an empty folder, and the
+  // data folder also holds the lock and the development credentials key.
+  const pglite = new PGlite(onDisk ? join(dataDir, "pglite") : undefined);
   await pglite.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const session = (tx: Pick<PGlite, "exec" | "query">): SqlSession => ({
@@ -52,12 +63,16 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
+      unlock();
     },
   };
 }
 
-async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+async function openPostgres(url: string, poolSize = 10, onIdleError?: (error: Error) => void): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its server emits "error"; unhandled, it would end the process.
+  // The pool drops that client and the next query reconnects, so reporting it is enough.
+  pool.on("error", (error) => onIdleError?.(error));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",
@@ -65,22 +80,25 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
     migrationTarget: {
       transaction: async (fn) => {
         const client = await pool.connect();
+        let result: Awaited<ReturnType<typeof fn>>;
         try {
           await client.query("BEGIN");
-          const result = await fn({
+          result = await fn({
             exec: async (sql) => {
               await client.query(sql);
             },
             query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
           });
           await client.query("COMMIT");
-          return result;
         } catch (error) {
-          await client.query("ROLLBACK").catch(() => undefined);
+          // The original error is what the caller needs; a failed ROLLBACK means the
+          // connection is broken, so it is destroyed on release instead of reused.
+          const rollbackError = await client.query("ROLLBACK").then(() => undefined, (e: unknown) => e);
+          client.release(rollbackError instanceof Error ? rollbackError : undefined);
           throw error;
-        } finally {
-          client.release();
         }
+        client.release();
+        return result;
       },
     },
     ping: async () => {

@@ -1,0 +1,91 @@
+import type { DestinationStream } from "pino";
+import { startHttpServer, type HttpServer } from "./adapters/http/server.ts";
+import type { Config } from "./config.ts";
+import { loadCatalog } from "./core/catalog.ts";
+import { systemClock, type Clock } from "./core/clock.ts";
+import { CredentialVault, loadVaultKey } from "./core/crypto/credentials.ts";
+import { IN_MEMORY, openDatabase, type Database } from "./core/db/connect.ts";
+import { applyMigrations, migrationsUpToDate } from "./core/db/migrate.ts";
+import { loadDemoData } from "./core/demo/demo-data.ts";
+import { createCore, type Core } from "./core/index.ts";
+import { createLogger, type Logger } from "./logger.ts";
+
+/**
+ * The composition root: config -> logger -> database -> core -> adapters -> HTTP.
+ * Used by `npm start` (src/main.ts) and by the tests, which start the real thing on
+ * port 0 with an in-memory database.
+ */
+export interface App {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  core: Core;
+  http: HttpServer;
+  /** Readiness fails first, in-flight work drains under the deadline, then the database closes. */
+  stop(reason: string): Promise<void>;
+}
+
+export interface AppOptions {
+  clock?: Clock;
+  logDestination?: DestinationStream;
+}
+
+export async function openAppDatabase(config: Config, logger: Logger): Promise<Database> {
+  if (config.DATABASE_URL) {
+    return openDatabase({
+      kind: "postgres",
+      url: config.DATABASE_URL,
+      onIdleError: (error) => logger.warn({ err: error }, "an idle PostgreSQL connection failed; the pool replaces it"),
+    });
+  }
+  return openDatabase({ kind: "pglite", dataDir: config.DATA_DIR });
+}
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: options.logDestination });
+  const catalog = loadCatalog(config.CATALOG_FILE);
+  const db = await openAppDatabase(config, logger);
+  try {
+    const applied = await applyMigrations(db.migrationTarget);
+    logger.info({ database: db.kind, applied }, applied.length ? "migrations applied" : "database schema up to date");
+    const embeddedInMemory = config.DATA_DIR.startsWith(IN_MEMORY);
+    const key = loadVaultKey({
+      key: config.CREDENTIALS_KEY,
+      dataDir: config.DATA_DIR,
+      production: config.production,
+      logger,
+      ephemeral: embeddedInMemory && !config.DATABASE_URL,
+    });
+    const core = createCore({ prisma: db.prisma, clock: options.clock ?? systemClock, catalog, vault: new CredentialVault(key), logger });
+
+    if (db.kind === "pglite" && config.DEMO_DATA) {
+      const loaded = await loadDemoData(core, async () => (await db.prisma.account.count()) > 0);
+      if (loaded) logger.info("demo data loaded into the new embedded database (DEMO_DATA=off to skip)");
+    }
+
+    const http = await startHttpServer({
+      port: config.PORT,
+      host: config.HOST,
+      logger,
+      readiness: [
+        { name: "database", check: async () => (await db.ping(), true) },
+        { name: "migrations", check: () => migrationsUpToDate(db.migrationTarget) },
+      ],
+    });
+
+    let stopping: Promise<void> | undefined;
+    const stop = (reason: string) =>
+      (stopping ??= (async () => {
+        logger.info({ reason }, "shutting down: readiness off, draining");
+        http.startDraining();
+        const drained = await http.drain(config.SHUTDOWN_TIMEOUT_MS);
+        await db.close();
+        logger.info({ drained }, "stopped");
+      })());
+
+    return { config, logger, db, core, http, stop };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+import { startApp } from "./app.ts";
+import { loadConfig } from "./config.ts";
+import { toCaseError } from "./core/errors.ts";
+import { createLogger } from "./logger.ts";
+
+/** `npm start`: reads the environment once, starts the app, stops cleanly on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    createLogger().fatal({ field: toCaseError(error).field }, toCaseError(error).message);
+    process.exit(78); // EX_CONFIG
+  }
+  const app = await startApp(config).catch((error: unknown) => {
+    const failure = toCaseError(error);
+    // CONFIG errors carry a message written for the operator; anything else is logged with its cause.
+    createLogger().fatal({ err: failure.code === "CONFIG" ? undefined : error, field: failure.field }, failure.code === "CONFIG" ? failure.message : "start-up failed");
+    process.exit(failure.code === "CONFIG" ? 78 : 1);
+  });
+  app.logger.info({ port: app.http.port, database: app.db.kind }, `carebot is up: http://localhost:${app.http.port}/readyz`);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      app.stop(signal).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+void main();
