@@ -1,0 +1,152 @@
+import { parseArgs } from "node:util";
+import { openAppDatabase } from "../app.ts";
+import { loadConfig } from "../config.ts";
+import { loadCatalog } from "../core/catalog.ts";
+import { systemClock } from "../core/clock.ts";
+import { CredentialVault, loadVaultKey } from "../core/crypto/credentials.ts";
+import { IN_MEMORY } from "../core/db/connect.ts";
+import { applyMigrations } from "../core/db/migrate.ts";
+import { loadDemoData } from "../core/demo/demo-data.ts";
+import { toCaseError } from "../core/errors.ts";
+import { createCore, type Core, type Ctx } from "../core/index.ts";
+import { createLogger } from "../logger.ts";
+import { caseDetail, casePage, table } from "./format.ts";
+
+/**
+ * The operator CLI: `npm run cli -- <command> [options]`. It talks to the same core
+ * as the chat adapters, as the operator (full rights, audited with source "cli").
+ */
+const HELP = `carebot operator CLI
+
+  account create --name N --type standard|parent|sub [--parent ID] --seats N --csm NAME [--csm-email E]
+  account list
+  account show ID
+  contact create --account ID --name N --email E [--phone P]
+  contact deactivate|activate --person ID
+  staff create --name N --email E --role engineer|manager
+  staff list
+  partner create --name N [--channel slack:C123|teams:<id>]
+  partner list
+  partner-staff create --partner ID --name N --email E
+  identity link --person ID --platform slack|teams --tenant T --user U
+  case list [--view open|closed|all] [--page N] [--page-size N]
+  case show NUMBER
+  demo load            load the demo data into an empty database
+  migrate              apply pending migrations and exit
+
+Add --json to print results as JSON. The database is the server's (DATA_DIR or DATABASE_URL);
+with the embedded database, stop the server first.`;
+
+const options = {
+  name: { type: "string" }, type: { type: "string" }, parent: { type: "string" }, seats: { type: "string" },
+  csm: { type: "string" }, "csm-email": { type: "string" }, account: { type: "string" }, email: { type: "string" },
+  phone: { type: "string" }, role: { type: "string" }, channel: { type: "string" }, partner: { type: "string" },
+  person: { type: "string" }, platform: { type: "string" }, tenant: { type: "string" }, user: { type: "string" },
+  view: { type: "string" }, page: { type: "string" }, "page-size": { type: "string" }, json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>["values"];
+
+const operator: Ctx = { actor: { operator: true }, source: "cli" };
+
+async function run(core: Core, [group, verb, arg]: string[], v: Values, hasAccounts: () => Promise<boolean>): Promise<unknown> {
+  const d = core.directory;
+  switch (`${group} ${verb ?? ""}`.trim()) {
+    case "account create":
+      return d.createAccount(operator, {
+        name: v.name!, type: v.type?.toUpperCase() as "STANDARD", parentId: v.parent, seatLimit: Number(v.seats), csmName: v.csm!, csmEmail: v["csm-email"],
+      });
+    case "account list": {
+      const accounts = await d.listAccounts(operator);
+      return { accounts, text: table(accounts, ["id", "type", "seatLimit", "csmName", "name"]) };
+    }
+    case "account show": {
+      const account = await d.getAccount(operator, arg ?? "");
+      return { account, text: `${account.name} (${account.type}), seats ${account.seatsUsed}/${account.seatLimit}, CSM ${account.csmName}\n${table(account.contacts, ["id", "name", "email", "active"])}` };
+    }
+    case "contact create":
+      return d.createContact(operator, { accountId: v.account!, name: v.name!, email: v.email!, phone: v.phone });
+    case "contact deactivate":
+    case "contact activate":
+      return d.setContactActive(operator, { personId: v.person!, active: verb === "activate" });
+    case "staff create":
+      return d.createStaff(operator, { name: v.name!, email: v.email!, role: v.role?.toUpperCase() as "ENGINEER" });
+    case "staff list": {
+      const staff = await d.listStaff(operator);
+      return { staff, text: table(staff, ["id", "kind", "name", "email"]) };
+    }
+    case "partner create":
+      return d.createPartner(operator, { name: v.name!, supportChannel: v.channel });
+    case "partner list": {
+      const partners = await d.listPartners(operator);
+      return { partners, text: table(partners, ["id", "name", "supportChannel"]) };
+    }
+    case "partner-staff create":
+      return d.createPartnerStaff(operator, { partnerId: v.partner!, name: v.name!, email: v.email! });
+    case "identity link":
+      return d.linkIdentity(operator, { personId: v.person!, platform: v.platform as "slack", tenantId: v.tenant!, userId: v.user! });
+    case "case list": {
+      const view = v.view === "all" ? "mine" : (v.view ?? "open");
+      const page = await core.cases.list(operator, { view: view === "open" ? "account" : view, page: v.page ?? 1, pageSize: v["page-size"] ?? 20 });
+      return { ...page, text: casePage(page) };
+    }
+    case "case show": {
+      const c = await core.cases.get(operator, arg ?? "");
+      return { case: c, text: caseDetail(c) };
+    }
+    case "demo load": {
+      const loaded = await loadDemoData(core, hasAccounts);
+      return { loaded, text: loaded ? "Demo data loaded." : "The database already holds accounts; demo data not loaded." };
+    }
+    default:
+      return { text: HELP, unknown: group !== undefined };
+  }
+}
+
+async function main(): Promise<number> {
+  const parsed = parseArgs({ options, allowPositionals: true, strict: true });
+  const [group] = parsed.positionals;
+  if (!group || parsed.values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const config = loadConfig(process.env);
+  const logger = createLogger({ level: "warn", destination: process.stderr as never });
+  const db = await openAppDatabase(config, logger);
+  try {
+    const applied = await applyMigrations(db.migrationTarget);
+    if (group === "migrate") {
+      console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Database schema up to date.");
+      return 0;
+    }
+    const key = loadVaultKey({ key: config.CREDENTIALS_KEY, dataDir: config.DATA_DIR, production: config.production, logger, ephemeral: config.DATA_DIR.startsWith(IN_MEMORY) && !config.DATABASE_URL });
+    const core = createCore({ prisma: db.prisma, clock: systemClock, catalog: loadCatalog(config.CATALOG_FILE), vault: new CredentialVault(key), logger });
+    const result = (await run(core, parsed.positionals, parsed.values, async () => (await db.prisma.account.count()) > 0)) as { text?: string; unknown?: boolean };
+    if (parsed.values.json) {
+      const { text: _text, ...rest } = result;
+      console.log(JSON.stringify(rest, null, 2));
+    } else {
+      console.log(result.text ?? JSON.stringify(result, null, 2));
+    }
+    return result.unknown ? 64 : 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Input fields named as the CLI's flags, so an error points at what to retype. */
+const FLAG_OF: Record<string, string> = {
+  seatLimit: "seats", csmName: "csm", csmEmail: "csm-email", parentId: "parent", accountId: "account", personId: "person",
+  partnerId: "partner", supportChannel: "channel", tenantId: "tenant", userId: "user", role: "role", type: "type",
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const failure = toCaseError(error);
+    const fields = Object.entries(failure.fieldErrors).map(([field, message]) => `  --${FLAG_OF[field] ?? field}: ${message}`);
+    console.error(failure.code === "UNEXPECTED" ? `Error: ${failure.message}\n${String((error as Error)?.stack ?? error)}` : `Error: ${failure.message}${fields.length ? "\n" + fields.join("\n") : ""}`);
+    process.exit(failure.code === "VALIDATION" ? 65 : 1);
+  },
+);
