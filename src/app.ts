@@ -78,6 +78,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       (stopping ??= (async () => {
         logger.info({ reason }, "shutting down: readiness off, draining");
         http.startDraining();
+        if (config.SHUTDOWN_GRACE_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS));
         const drained = await http.drain(config.SHUTDOWN_TIMEOUT_MS);
         await db.close();
         logger.info({ drained }, "stopped");

@@ -28,6 +28,12 @@ export const envSchema = z.object({
   DEMO_DATA: booleanish.default(true),
   /** How long in-flight work may take to drain on SIGTERM before the process stops anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * How long /readyz answers 503 before the server stops accepting connections, so a
+   * load balancer stops sending traffic first (in production, set it above the
+   * balancer's readiness probe interval).
+   */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(0),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>> & { readonly production: boolean };
