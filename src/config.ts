@@ -39,7 +39,9 @@ export const envSchema = z.object({
 export type Config = Readonly<z.infer<typeof envSchema>> & { readonly production: boolean };
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const result = envSchema.safeParse(env);
+  // An empty variable (DATABASE_URL= in a .env file) means "not set", as shells and Docker treat it.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const result = envSchema.safeParse(set);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new CaseError("CONFIG", {

@@ -4,7 +4,7 @@ import { loadActor } from "./accounts/actors.ts";
 import { customerReach, type Actor } from "./accounts/policy.ts";
 import { visibleCases } from "./cases/queries.ts";
 import { caseInclude, formatCaseNumber, toSummary, type CaseSummary } from "./cases/presenter.ts";
-import { inTransaction } from "./db/tx.ts";
+import { inOrder, inTransaction } from "./db/tx.ts";
 import type { CoreDeps, Ctx } from "./deps.ts";
 import { parseInput } from "./validation.ts";
 
@@ -60,17 +60,17 @@ export function createSearch(deps: CoreDeps) {
         const caseMatch: Prisma.CaseWhereInput[] = [{ subject: text }, { description: text }];
         if (/^\d{1,10}$/.test(query) && digits) caseMatch.push({ number: Number(digits) });
         const accountsWhere = visibleAccounts(actor);
-        const [cases, accounts, contacts] = await Promise.all([
-          tx.case.findMany({
+        const [cases, accounts, contacts] = await inOrder(
+          () => tx.case.findMany({
             where: { AND: [visibleCases(actor), { OR: caseMatch }] },
             include: caseInclude,
             orderBy: { updatedAt: "desc" },
             take: limit,
           }),
-          actor.kind === "partner"
+          () => actor.kind === "partner"
             ? Promise.resolve([])
             : tx.account.findMany({ where: { AND: [accountsWhere, { name: text }] }, orderBy: { name: "asc" }, take: limit }),
-          actor.kind === "partner"
+          () => actor.kind === "partner"
             ? Promise.resolve([])
             : tx.person.findMany({
                 where: { kind: "CONTACT", account: accountsWhere, OR: [{ name: text }, { email: text }] },
@@ -78,7 +78,7 @@ export function createSearch(deps: CoreDeps) {
                 orderBy: { name: "asc" },
                 take: limit,
               }),
-        ]);
+        );
         return {
           query,
           cases: cases.map((c) => toSummary(c, deps.catalog)),
@@ -98,11 +98,11 @@ export function createSearch(deps: CoreDeps) {
           take: Math.min(Math.max(limit, 1), 50),
         });
         const ids = (kind: string) => views.filter((v) => v.kind === kind).map((v) => v.entityId);
-        const [cases, accounts, contacts] = await Promise.all([
-          tx.case.findMany({ where: { AND: [visibleCases(actor), { id: { in: ids("CASE") } }] }, select: { id: true, number: true, subject: true } }),
-          tx.account.findMany({ where: { AND: [visibleAccounts(actor), { id: { in: ids("ACCOUNT") } }] }, select: { id: true, name: true } }),
-          tx.person.findMany({ where: { id: { in: ids("CONTACT") }, account: visibleAccounts(actor) }, select: { id: true, name: true } }),
-        ]);
+        const [cases, accounts, contacts] = await inOrder(
+          () => tx.case.findMany({ where: { AND: [visibleCases(actor), { id: { in: ids("CASE") } }] }, select: { id: true, number: true, subject: true } }),
+          () => tx.account.findMany({ where: { AND: [visibleAccounts(actor), { id: { in: ids("ACCOUNT") } }] }, select: { id: true, name: true } }),
+          () => tx.person.findMany({ where: { id: { in: ids("CONTACT") }, account: visibleAccounts(actor) }, select: { id: true, name: true } }),
+        );
         const labels = new Map<string, string>([
           ...cases.map((c) => [`CASE:${c.id}`, `${formatCaseNumber(c.number)} ${c.subject}`] as const),
           ...accounts.map((a) => [`ACCOUNT:${a.id}`, a.name] as const),

@@ -97,16 +97,14 @@ export function createCaseQueries(deps: CoreDeps) {
         const { page, pageSize } = parseInput(pageSchema, raw);
         const actor = await loadActor(tx, ctx.actor);
         const where: Prisma.CaseWhereInput = { AND: [visibleCases(actor), viewFilter(actor, view)] };
-        const [total, rows] = await Promise.all([
-          tx.case.count({ where }),
-          tx.case.findMany({
+        const total = await tx.case.count({ where });
+        const rows = await tx.case.findMany({
             where,
             include: caseInclude,
             orderBy: [{ updatedAt: "desc" }, { number: "desc" }],
             skip: (page - 1) * pageSize,
             take: pageSize,
-          }),
-        ]);
+          });
         return { items: rows.map((r) => toSummary(r, deps.catalog)), page, pageSize, total, hasMore: page * pageSize < total };
       }),
   };

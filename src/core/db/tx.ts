@@ -26,7 +26,25 @@ export async function lockAccount(tx: Tx, accountId: string): Promise<void> {
   if (rows.length === 0) throw new CaseError("NOT_FOUND", { field: "accountId" });
 }
 
-/** Prisma's code for a unique-constraint violation. */
+/**
+ * A unique-constraint violation. Through @prisma/adapter-pg it arrives as Prisma's
+ * P2002; pglite-prisma-adapter 0.6 passes PostgreSQL's own error through instead
+ * (a DriverAdapterError whose cause has SQLSTATE 23505).
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+  if (typeof error !== "object" || error === null) return false;
+  if ((error as { code?: unknown }).code === "P2002") return true;
+  const cause = (error as { cause?: { kind?: unknown; code?: unknown } }).cause;
+  return cause?.kind === "postgres" && cause.code === "23505";
+}
+
+/**
+ * Runs queries one after another. A transaction holds one connection, and pg
+ * deprecates overlapping queries on one client (pg 9 refuses them), so no
+ * Promise.all inside a transaction.
+ */
+export async function inOrder<T extends unknown[]>(...steps: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  const results: unknown[] = [];
+  for (const step of steps) results.push(await step());
+  return results as T;
 }
