@@ -1,0 +1,70 @@
+import type { Catalog } from "../core/catalog.ts";
+import type { EscalationContext, EscalationResult } from "../core/cases/customer-actions.ts";
+import type { FormCard, MessageCard } from "./model.ts";
+
+/** The escalation form: six reasons with their help, the 250-character description, and the Management Attention warning. */
+export function buildEscalationForm(input: {
+  context: EscalationContext;
+  catalog: Catalog;
+  values?: { reason?: string; description?: string };
+  errors?: Record<string, string>;
+}): FormCard {
+  const { context, catalog } = input;
+  const max = context.descriptionMax;
+  return {
+    surface: "form",
+    callbackId: "case.escalate",
+    title: `Escalate ${context.number}`,
+    submitLabel: "Escalate",
+    state: { case: context.number },
+    blocks: [
+      { type: "text", text: "Escalate when you need faster handling or the impact grew. You get an acknowledgement at once saying when the next update comes." },
+      {
+        type: "input",
+        input: {
+          id: "reason",
+          label: "Reason",
+          kind: "radio",
+          required: true,
+          value: input.values?.reason,
+          error: input.errors?.reason,
+          options: Object.entries(catalog.escalationReasons).map(([value, r]) => ({ value, label: r.label, description: r.help })),
+        },
+      },
+      ...(context.managementWarning ? [{ type: "text" as const, text: `Requesting Management Attention: ${context.managementWarning}`, tone: "warning" as const }] : []),
+      {
+        type: "input",
+        input: {
+          id: "description",
+          label: "What do you need, and what changed?",
+          kind: "textarea",
+          required: true,
+          maxLength: max,
+          value: input.values?.description,
+          error: input.errors?.description,
+          hint: `At most ${max} characters, e.g. a new deadline or more users affected.`,
+        },
+      },
+    ],
+  };
+}
+
+export function buildEscalationAck(result: EscalationResult, catalog: Catalog): MessageCard {
+  const escalation = result.case.escalations.find((e) => e.id === result.escalationId);
+  const reason = escalation ? escalation.reasonLabel : "";
+  return {
+    surface: "message",
+    summary: `Escalation of case ${result.case.number} received. Next update: ${result.acknowledgement}`,
+    blocks: [
+      { type: "heading", text: `Escalation received: case ${result.case.number}` },
+      { type: "facts", facts: [
+        { label: "Next update", value: result.acknowledgement },
+        { label: "Reason", value: reason || catalog.escalationReasons.CASE_UPDATE_NEEDED.label },
+        { label: "Goes to", value: result.toManagement ? "Support management" : "The on-call support engineers" },
+      ] },
+      ...(result.warning ? [{ type: "text" as const, text: result.warning, tone: "warning" as const }] : []),
+      { type: "context", text: "The update itself will follow on the case thread." },
+      { type: "actions", actions: [{ id: "case.details", label: "Details", value: result.case.number }] },
+    ],
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Platform-neutral cards. Builders (buildX) turn the core's results into these;
+ * renderers turn them into Slack Block Kit or Teams Adaptive Cards. All text here is
+ * plain: renderers escape or place it so that nothing a customer typed can format,
+ * link, mention or ping on either platform.
+ */
+
+/** Every action a card can carry. Adapters route on these and re-check everything with the core. */
+export type ActionId =
+  | "case.reply"
+  | "case.escalate"
+  | "case.recommendClose"
+  | "case.reopen"
+  | "case.newLinkedCase"
+  | "case.details"
+  | "case.take"
+  | "case.assign"
+  | "case.setInProgress"
+  | "case.changeSeverity"
+  | "case.setPriority"
+  | "case.askCustomer"
+  | "case.internalNote"
+  | "case.close"
+  | "case.handToPartner"
+  | "case.revealCredentials"
+  | "case.open"
+  | "case.new"
+  | "list.page"
+  | "severity.guide"
+  | "knowledge.open"
+  | "knowledge.answered"
+  | "home.refresh";
+
+export interface CardAction {
+  id: ActionId;
+  label: string;
+  /** Opaque to the platform, e.g. the case number; the adapter re-validates it. */
+  value: string;
+  style?: "primary" | "danger";
+  /** Opens a link instead of calling the bot. */
+  url?: string;
+}
+
+export interface CardOption {
+  value: string;
+  label: string;
+  description?: string;
+}
+
+export interface InputModel {
+  id: string;
+  label: string;
+  kind: "text" | "textarea" | "select" | "radio" | "secret";
+  required: boolean;
+  /** The value to show: what the user typed last time, so nothing is lost. Never rendered for "secret". */
+  value?: string;
+  placeholder?: string;
+  hint?: string;
+  maxLength?: number;
+  /** Shown next to the field after a failed submission. */
+  error?: string;
+  options?: CardOption[];
+  optionGroups?: { label: string; options: CardOption[] }[];
+  /** Slack: tell the bot at once when it changes (e.g. the product, so features can follow). */
+  refreshOnChange?: boolean;
+}
+
+export type Tone = "default" | "good" | "warning" | "attention";
+
+export type Block =
+  | { type: "heading"; text: string }
+  | { type: "text"; text: string; tone?: Tone }
+  /** A bold label over a body, e.g. a comment's author over its text. */
+  | { type: "labelled"; label: string; text: string; optional?: boolean }
+  | { type: "facts"; facts: { label: string; value: string }[] }
+  | { type: "divider"; optional?: boolean }
+  | { type: "context"; text: string; optional?: boolean }
+  | { type: "actions"; actions: CardAction[] }
+  | { type: "input"; input: InputModel }
+  /** A list entry: a title, a line under it, and one action beside it. */
+  | { type: "item"; title: string; subtitle?: string; action?: CardAction; optional?: boolean };
+
+export interface MessageCard {
+  surface: "message";
+  /** Plain one-line summary: the notification text and the fallback for old clients. */
+  summary: string;
+  blocks: Block[];
+}
+
+export interface FormCard {
+  surface: "form";
+  /** Where the submission goes, e.g. "case.new" or "case.escalate". */
+  callbackId: string;
+  title: string;
+  submitLabel: string;
+  /** Context the submission needs back (e.g. the case number); re-validated on submit. */
+  state: Record<string, string>;
+  blocks: Block[];
+}
+
+export interface HomeCard {
+  surface: "home";
+  blocks: Block[];
+}
+
+export type Card = MessageCard | FormCard | HomeCard;
