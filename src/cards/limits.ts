@@ -63,3 +63,9 @@ export const ADAPTIVE_CARD_VERSION = "1.5";
 export const TEAMS_CARD_BYTES = 28_000;
 /** No hard limit per TextBlock; long bodies are cut so one comment cannot take the whole card. */
 export const TEAMS_TEXT = 4000;
+/**
+ * Actions per ActionSet: the Adaptive Cards host config default (actions.maxActions)
+ * that the official renderer and parser enforce; longer rows are split into sets.
+ * @link https://learn.microsoft.com/en-us/adaptive-cards/rendering-cards/host-config
+ */
+export const ADAPTIVE_ACTIONS_PER_SET = 5;

@@ -91,7 +91,13 @@ function renderBlock(block: Block, form: boolean): AdaptiveElement[] {
     case "context":
       return [rich([run(block.text, { isSubtle: true, size: "Small" })])];
     case "actions":
-      return block.actions.length ? [{ type: "ActionSet", actions: block.actions.map((a) => action(a, form)) }] : [];
+    {
+      const sets: AdaptiveElement[] = [];
+      for (let i = 0; i < block.actions.length; i += L.ADAPTIVE_ACTIONS_PER_SET) {
+        sets.push({ type: "ActionSet", actions: block.actions.slice(i, i + L.ADAPTIVE_ACTIONS_PER_SET).map((a) => action(a, form)), ...(i > 0 ? { spacing: "Small" } : {}) });
+      }
+      return sets;
+    }
     case "input":
       return inputElements(block.input);
     case "item":

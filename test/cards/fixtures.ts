@@ -1,0 +1,118 @@
+import { DEFAULT_CATALOG } from "../../src/core/catalog.ts";
+import type { CaseView, CommentView } from "../../src/core/cases/presenter.ts";
+import type { EscalationResult } from "../../src/core/cases/customer-actions.ts";
+import * as cards from "../../src/cards/index.ts";
+import type { Card } from "../../src/cards/index.ts";
+
+/** Sample results shaped exactly as the core returns them, for card tests that need no database. */
+export const catalog = DEFAULT_CATALOG;
+const at = (iso: string) => new Date(iso);
+
+export function comment(i: number, body: string, overrides: Partial<CommentView> = {}): CommentView {
+  return { id: `c${i}`, body, internal: false, source: "slack", author: { id: "p1", name: "Ada Lovelace", staff: false }, createdAt: at(`2026-03-0${(i % 9) + 1}T10:0${i % 10}:00Z`), ...overrides };
+}
+
+export function caseView(overrides: Partial<CaseView> = {}): CaseView {
+  return {
+    id: "6d9e1d9d-f115-4005-a989-4180101f6dac",
+    number: "00010042",
+    subject: "Captions missing on lecture recordings",
+    status: "IN_PROGRESS",
+    severity: "S2",
+    account: { id: "a1", name: "Acme Media" },
+    product: { key: "captions", name: "Transcription and Captioning (REACH)" },
+    owner: { id: "s1", name: "Eve Martinez" },
+    updatedAt: at("2026-03-04T15:30:00Z"),
+    caseType: "TECHNICAL_ISSUE",
+    description: "Since Monday, machine captions are not generated for new uploads. Entry 1_abc123.",
+    feature: { key: "machine", name: "Machine captions" },
+    pid: "2031841",
+    exampleUrl: "https://acme.example/watch/1",
+    stepsToReproduce: "Upload a video, wait an hour, open the captions tab.",
+    hasCredentials: true,
+    contact: { id: "p1", name: "Ada Lovelace", email: "ada@acme-media.example" },
+    phone: "+44 20 7946 0001",
+    cc: ["ops@acme-media.example"],
+    statusChangedAt: at("2026-03-03T09:00:00Z"),
+    closedAt: null,
+    closeReason: null,
+    closeNote: null,
+    duplicateOf: null,
+    linkedFrom: null,
+    partner: null,
+    recommendedCloseAt: null,
+    createdAt: at("2026-03-02T09:00:00Z"),
+    comments: [
+      comment(1, "Since Monday nothing gets captioned."),
+      comment(2, "We are looking into it; the caption queue shows a backlog.", { author: { id: "s1", name: "Eve Martinez", staff: true }, source: "teams" }),
+    ],
+    escalations: [],
+    actions: ["details", "reply", "escalate", "recommendClose"],
+    ...overrides,
+  };
+}
+
+export const staffActions: CaseView["actions"] = ["details", "reply", "internalNote", "take", "assign", "setStatus", "changeSeverity", "setPriority", "askCustomer", "close", "handToPartner", "revealCredentials"];
+
+export const escalationResult: EscalationResult = {
+  case: caseView({
+    escalations: [{ id: "e1", reason: "PROLONGED_RESOLUTION_TIME", reasonLabel: "Prolonged Resolution Time", description: "Our launch is on Friday.", escalatedBy: { id: "p1", name: "Ada Lovelace" }, acknowledgement: "Within the upcoming hours", toManagement: false, supportFeedback: null, createdAt: at("2026-03-04T16:00:00Z") }],
+  }),
+  escalationId: "e1",
+  acknowledgement: "Within the upcoming hours",
+  toManagement: false,
+  warning: null,
+};
+
+const summary = (n: number, subject: string, status: CaseView["status"] = "NEW") => ({
+  id: `id${n}`, number: String(10000 + n).padStart(8, "0"), subject, status, severity: "S3" as const,
+  account: { id: "a1", name: "Acme Media" }, product: { key: "player", name: "Video Player" }, owner: null, updatedAt: at("2026-03-05T08:00:00Z"),
+});
+
+/** Every card of the cards issue, in its typical states. */
+export function allCards(): Record<string, Card> {
+  const accounts = [{ id: "a1", name: "Acme Media" }];
+  const contacts = [{ id: "p1", name: "Ada Lovelace" }, { id: "p2", name: "Grace Hopper" }];
+  return {
+    "case-card-open": cards.buildCaseCard(caseView(), catalog),
+    "case-card-closed-reopen": cards.buildCaseCard(caseView({ status: "CLOSED", closedAt: at("2026-03-05T10:00:00Z"), closeReason: "SOLUTION_PROVIDED", actions: ["details", "reopen"] }), catalog),
+    "case-card-closed-linked": cards.buildCaseCard(caseView({ status: "CLOSED", closedAt: at("2026-02-01T10:00:00Z"), closeReason: "DUPLICATE", duplicateOf: "00010001", actions: ["details", "newLinkedCase"] }), catalog),
+    "case-card-partner": cards.buildCaseCard(caseView({ partner: { id: "x", name: "CaptionCo" }, recommendedCloseAt: at("2026-03-05T11:00:00Z"), actions: ["details", "reply", "escalate"] }), catalog),
+    "triage-card": cards.buildTriageCard(caseView({ status: "NEW", owner: null, priority: "S2", actions: staffActions }), catalog),
+    "new-case-form": cards.buildNewCaseForm({ catalog, accounts, contacts, state: { key: "k-1" }, values: { accountId: "a1", contactId: "p1" } }),
+    "new-case-form-product-chosen": cards.buildNewCaseForm({ catalog, accounts, contacts, state: { key: "k-1" }, values: { accountId: "a1", contactId: "p1", product: "player" }, suggestions: [{ slug: "player-error-1002", title: "Player shows error 1002" }] }),
+    "new-case-form-errors": cards.buildNewCaseForm({
+      catalog, accounts, contacts, state: { key: "k-1" },
+      values: { accountId: "a1", contactId: "p1", caseType: "FEATURE_REQUEST", severity: "S1", subject: "Add 0.75x speed", description: "", cc: "a@x.example, nope", credentialsUsername: "tester", credentialsPassword: "never-shown-again" },
+      errors: { description: "Describe the issue.", cc: "Enter valid email addresses.", feature: "Choose a feature." },
+    }),
+    "severity-guide": cards.buildSeverityGuide(catalog, { key: "k-1" }),
+    "severity-recommendation": cards.buildSeverityRecommendation(catalog, { outage: false, degraded: true }, "FEATURE_REQUEST"),
+    "escalation-form": cards.buildEscalationForm({ context: { number: "00010042", priorEscalations: 0, managementWarning: "This case has no earlier escalation.", descriptionMax: 250 }, catalog }),
+    "escalation-form-errors": cards.buildEscalationForm({ context: { number: "00010042", priorEscalations: 1, managementWarning: null, descriptionMax: 250 }, catalog, values: { reason: "CASE_UPDATE_NEEDED", description: "x".repeat(251) }, errors: { description: "Keep the description to 250 characters." } }),
+    "escalation-ack": cards.buildEscalationAck(escalationResult, catalog),
+    "case-list": cards.buildCaseList({ items: [summary(1, "Player error 1002"), summary(2, "Upload stuck", "PENDING")], page: 2, pageSize: 2, total: 5, hasMore: true }, "open"),
+    "case-list-empty": cards.buildCaseList({ items: [], page: 1, pageSize: 10, total: 0, hasMore: false }, "closed"),
+    "search-results": cards.buildSearchResults({ query: "upload", cases: [summary(2, "Upload stuck")], accounts: [{ id: "a1", name: "Acme Media", type: "STANDARD" }], contacts: [{ id: "p1", name: "Ada Lovelace", email: "ada@acme-media.example", account: { id: "a1", name: "Acme Media" } }] }),
+    "knowledge-results": cards.buildKnowledgeResults("transcoding stuck", [{ slug: "transcoding-stuck", title: "Entries stuck in transcoding", product: "Uploads, Imports and Transcoding", snippet: "…when an entry stays in processing for more than an hour…" }], { whileFiling: true }),
+    home: cards.buildHome({
+      viewerName: "Ada Lovelace", openCases: [summary(1, "Player error 1002")], openTotal: 1,
+      recent: [{ kind: "CASE", id: "id1", label: "00010001 Player error 1002", viewedAt: at("2026-03-05T09:00:00Z") }],
+      knowledge: [{ title: "Knowledge Center", url: "https://knowledge.example/" }],
+      productUpdates: [{ id: "u1", title: "March release: faster uploads", publishedAt: at("2026-03-01T00:00:00Z") }],
+      rcas: [{ id: "r1", title: "RCA: playback outage of 12 February", publishedAt: at("2026-02-14T00:00:00Z") }],
+    }),
+    "notice-confirmation": cards.buildConfirmation("Case filed", "Case 00010042 was filed. Replies in this thread go to support."),
+    "notice-validation": cards.buildNotice({ tone: "warning", title: "Please check what you entered", text: "Some of what was entered needs another look.", details: ["Subject: Enter a subject.", "CC: Copy at most 5 email addresses."] }),
+    "notice-unexpected": cards.buildNotice({ tone: "attention", title: "Something went wrong", text: "Something went wrong on our side. Please try again.", reference: "ref-7f3a" }),
+    "access-guidance": cards.buildAccessGuidance(),
+    "reply-form": cards.buildReplyForm("00010042"),
+    "internal-note-form": cards.buildInternalNoteForm("00010042"),
+    "ask-customer-form": cards.buildAskCustomerForm("00010042"),
+    "change-severity-form": cards.buildChangeSeverityForm("00010042", catalog, { values: { severity: "S3" }, errors: { reason: "Give the reason the customer will see." } }),
+    "set-priority-form": cards.buildSetPriorityForm("00010042", catalog),
+    "close-form": cards.buildCloseForm("00010042", catalog),
+    "hand-to-partner-form": cards.buildHandToPartnerForm("00010042", [{ id: "x", name: "CaptionCo" }]),
+    "assign-form": cards.buildAssignForm("00010042", [{ id: "s1", name: "Eve Martinez" }, { id: "s2", name: "Raj Patel" }]),
+  };
+}
