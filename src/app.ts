@@ -1,6 +1,8 @@
 import type { DestinationStream } from "pino";
 import { startHttpServer, type HttpServer } from "./adapters/http/server.ts";
-import type { Config } from "./config.ts";
+import { slackEnabled, type Config } from "./config.ts";
+import { startSlackAdapter, type SlackAdapter } from "./adapters/slack/app.ts";
+import { createDeliveryWorker, type DeliveryChannel, type DeliveryWorker } from "./delivery/worker.ts";
 import { loadCatalog } from "./core/catalog.ts";
 import { systemClock, type Clock } from "./core/clock.ts";
 import { CredentialVault, loadVaultKey } from "./core/crypto/credentials.ts";
@@ -21,6 +23,9 @@ export interface App {
   db: Database;
   core: Core;
   http: HttpServer;
+  slack?: SlackAdapter;
+  /** Present when at least one delivery channel (Slack, Teams, email) is configured. */
+  worker?: DeliveryWorker;
   /** Readiness fails first, in-flight work drains under the deadline, then the database closes. */
   stop(reason: string): Promise<void>;
 }
@@ -28,6 +33,8 @@ export interface App {
 export interface AppOptions {
   clock?: Clock;
   logDestination?: DestinationStream;
+  /** Tests drive the delivery worker themselves (worker.runOnce) instead of on a timer. */
+  manualDelivery?: boolean;
 }
 
 export async function openAppDatabase(config: Config, logger: Logger): Promise<Database> {
@@ -73,6 +80,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       ],
     });
 
+    const slack = slackEnabled(config) ? await startSlackAdapter({ config, core, logger, http }) : undefined;
+    if (!slack) logger.info("slack adapter off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on");
+    const channels: DeliveryChannel[] = [slack?.delivery].filter((c): c is DeliveryChannel => c !== undefined);
+    // Without a channel the outbox simply waits: nothing is marked delivered that went nowhere.
+    const worker = channels.length
+      ? createDeliveryWorker({ core, clock: options.clock ?? systemClock, logger, channels, intervalMs: config.DELIVERY_INTERVAL_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS })
+      : undefined;
+    if (worker && !options.manualDelivery) worker.start();
+
     let stopping: Promise<void> | undefined;
     const stop = (reason: string) =>
       (stopping ??= (async () => {
@@ -80,11 +96,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         http.startDraining();
         if (config.SHUTDOWN_GRACE_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS));
         const drained = await http.drain(config.SHUTDOWN_TIMEOUT_MS);
+        await worker?.stop();
+        await slack?.stop();
         await db.close();
         logger.info({ drained }, "stopped");
       })());
 
-    return { config, logger, db, core, http, stop };
+    return { config, logger, db, core, http, slack, worker, stop };
   } catch (error) {
     await db.close();
     throw error;

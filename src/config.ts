@@ -34,9 +34,32 @@ export const envSchema = z.object({
    * balancer's readiness probe interval).
    */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(0),
+
+  /** How often the delivery worker looks for due notifications. */
+  DELIVERY_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+
+  /** Slack: the adapter runs when both are set (HTTP mode at /slack/events). */
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  /** Slack Socket Mode instead of HTTP, when set (xapp-…). */
+  SLACK_APP_TOKEN: z.string().optional(),
+  /** Slack's Web API base; tests point it at a local server. */
+  SLACK_API_URL: z.string().url().default("https://slack.com/api/"),
+  /** Channel ids: new cases for triage, engineer escalations, management escalations. */
+  SLACK_TRIAGE_CHANNEL: z.string().optional(),
+  SLACK_ONCALL_CHANNEL: z.string().optional(),
+  SLACK_MANAGEMENT_CHANNEL: z.string().optional(),
+  /** DM the customer about their case when no Slack thread follows it (default on). */
+  SLACK_DM_FALLBACK: booleanish.default(true),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>> & { readonly production: boolean };
+
+/** Whether the Slack adapter should run. */
+export function slackEnabled(config: Config): boolean {
+  return Boolean(config.SLACK_SIGNING_SECRET && config.SLACK_BOT_TOKEN);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   // An empty variable (DATABASE_URL= in a .env file) means "not set", as shells and Docker treat it.
@@ -53,6 +76,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (config.production) {
     // Production never falls back to a generated key: a lost key makes stored credentials unreadable.
     requireSecret("CREDENTIALS_KEY", config.CREDENTIALS_KEY);
+  }
+  // Slack is on when either Slack secret is given; then both must be real.
+  if (config.SLACK_SIGNING_SECRET !== undefined || config.SLACK_BOT_TOKEN !== undefined) {
+    requireSecret("SLACK_SIGNING_SECRET", config.SLACK_SIGNING_SECRET);
+    requireSecret("SLACK_BOT_TOKEN", config.SLACK_BOT_TOKEN);
   }
   return Object.freeze(config);
 }

@@ -9,3 +9,4 @@ export { buildHome, type Dashboard } from "./home.ts";
 export { buildAccessGuidance, buildConfirmation, buildErrorNotice, buildNotice } from "./notices.ts";
 export { renderSlackHome, renderSlackMessage, renderSlackModal, escapeMrkdwn, type SlackMessage, type SlackModal } from "./render/block-kit.ts";
 export { renderAdaptiveCard, adaptiveSummary, type AdaptiveCard } from "./render/adaptive.ts";
+export { escalateInput, formErrors, newCaseInput, newCaseValues, type FormValues } from "./form-values.ts";

@@ -51,6 +51,8 @@ export const catalogSchema = z
     /** The acknowledgement a customer gets at once when escalating, by the case's severity. */
     escalationAcknowledgement: z.record(severityKey, z.string().min(1)),
     maxCc: z.number().int().min(0).max(20),
+    /** Links the home dashboard offers (knowledge center, documentation, status page). */
+    knowledgeLinks: z.array(z.object({ title: z.string().min(1).max(75), url: z.url({ protocol: /^https?$/ }) })).max(10),
     escalationDescriptionMax: z.number().int().positive().max(3000),
   })
   .strict()
@@ -251,6 +253,7 @@ export const DEFAULT_CATALOG: Catalog = {
   },
   maxCc: 5,
   escalationDescriptionMax: 250,
+  knowledgeLinks: [],
 };
 
 /**

@@ -7,6 +7,9 @@ import { createCaseQueries } from "./cases/queries.ts";
 import type { CaseRef, CommentInput, FileCaseInput } from "./cases/schemas.ts";
 import { createStaffActions } from "./cases/staff-actions.ts";
 import type { CoreDeps, Ctx } from "./deps.ts";
+import { createThreads, firstDelivery } from "./follow/threads.ts";
+import { claimNotifications, deliverOnce, markDelivered, markFailed, type NotificationRow } from "./notify/deliveries.ts";
+import { createPublications } from "./publications.ts";
 import { createSearch } from "./search.ts";
 
 /**
@@ -21,6 +24,7 @@ export function createCore(deps: CoreDeps) {
       file: (ctx: Ctx, input: FileCaseInput) => fileCase(deps, ctx, input),
       get: queries.get,
       list: queries.list,
+      viewForAudience: queries.viewForAudience,
       comment: (ctx: Ctx, ref: CaseRef, input: CommentInput) => addComment(deps, ctx, ref, input),
       ...createCustomerActions(deps),
       ...createStaffActions(deps),
@@ -28,6 +32,19 @@ export function createCore(deps: CoreDeps) {
       applyDueActions: (caseId: string) => applyDueActions(deps, caseId),
     },
     directory: createDirectory(deps),
+    threads: createThreads(deps),
+    publications: createPublications(deps),
+    /** The outbox's delivery side, for the delivery worker and its channels. */
+    outbox: {
+      claim: (limit: number, leaseMs: number) => claimNotifications(deps.prisma, { now: deps.clock.now(), limit, leaseMs }),
+      markDelivered: (id: string) => markDelivered(deps.prisma, id, deps.clock.now()),
+      markFailed: (row: NotificationRow, options: { error: string; retryAt: Date; maxAttempts: number }) => markFailed(deps.prisma, row, options),
+      /** Sends to one destination once per notification; a retry skips destinations already reached. */
+      once: (notificationId: string, target: string, send: () => Promise<string | undefined>) =>
+        deliverOnce(deps.prisma, notificationId, target, () => deps.clock.now(), send),
+    },
+    /** True the first time a platform delivery id (Slack event_id, Teams activity id) is seen. */
+    firstDelivery: (platform: "slack" | "teams", eventId: string) => firstDelivery(deps, platform, eventId),
     ...createSearch(deps),
   };
 }

@@ -26,12 +26,8 @@ export interface TestCore {
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
-export async function openTestDatabase(): Promise<{ db: Database; drop: () => Promise<void>; url?: string }> {
-  const adminUrl = process.env.TEST_DATABASE_URL;
-  if (!adminUrl) {
-    const db = await openDatabase({ kind: "pglite" });
-    return { db, drop: async () => undefined };
-  }
+/** A fresh, empty PostgreSQL database under TEST_DATABASE_URL, and how to drop it. */
+export async function freshPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `carebot_test_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -39,9 +35,7 @@ export async function openTestDatabase(): Promise<{ db: Database; drop: () => Pr
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ kind: "postgres", url: url.toString() });
   return {
-    db,
     url: url.toString(),
     drop: async () => {
       const again = new pg.Client({ connectionString: adminUrl });
@@ -50,6 +44,17 @@ export async function openTestDatabase(): Promise<{ db: Database; drop: () => Pr
       await again.end();
     },
   };
+}
+
+export async function openTestDatabase(): Promise<{ db: Database; drop: () => Promise<void>; url?: string }> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    const db = await openDatabase({ kind: "pglite" });
+    return { db, drop: async () => undefined };
+  }
+  const fresh = await freshPostgresDatabase(adminUrl);
+  const db = await openDatabase({ kind: "postgres", url: fresh.url });
+  return { db, url: fresh.url, drop: fresh.drop };
 }
 
 export async function startTestCore(options: { start?: string; catalog?: Catalog } = {}): Promise<TestCore> {

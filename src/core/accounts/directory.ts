@@ -254,6 +254,27 @@ export function createDirectory(deps: CoreDeps) {
         return actor.kind === "staff" ? db.account.findMany({ orderBy: { name: "asc" }, take: 500 }) : [];
       }),
 
+    /** Active contacts a filer may name on a case: those of the accounts they may file for. */
+    fileableContacts: (ctx: Ctx) =>
+      tx(async (db) => {
+        const actor = await loadActor(db, ctx.actor);
+        const accounts = actor.kind === "contact" ? customerReach(actor.place).createCases : undefined;
+        if (actor.kind !== "contact" && actor.kind !== "staff") return [];
+        return db.person.findMany({
+          where: { kind: "CONTACT", active: true, ...(accounts ? { accountId: { in: accounts } } : {}) },
+          select: { id: true, name: true, accountId: true },
+          orderBy: { name: "asc" },
+          take: 100,
+        });
+      }),
+
+    /** The acting person: name and kind, for greetings. */
+    me: (ctx: Ctx) =>
+      tx(async (db) => {
+        const actor = await loadActor(db, ctx.actor);
+        return "personId" in actor ? { id: actor.personId, name: actor.name, kind: actor.kind } : { id: null, name: "Operator", kind: actor.kind };
+      }),
+
     getContact: (ctx: Ctx, personId: string) =>
       tx(async (db) => {
         const actor = await loadActor(db, ctx.actor);

@@ -80,6 +80,7 @@ export async function addComment(deps: CoreDeps, ctx: Ctx, ref: CaseRef, raw: Co
         internal: input.internal,
         author: comment.author?.name ?? "Support",
         source: ctx.source,
+        originThread: input.originThread ?? null,
       },
       at: now,
     });

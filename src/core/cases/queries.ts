@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import { loadActor } from "../accounts/actors.ts";
+import { loadActor, loadPlace } from "../accounts/actors.ts";
 import { customerReach, type Actor } from "../accounts/policy.ts";
 import { inTransaction, type Tx } from "../db/tx.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
@@ -77,17 +77,35 @@ async function recordRecent(tx: Tx, actor: Actor, kind: "CASE" | "ACCOUNT" | "CO
   });
 }
 
+export type Audience = "CUSTOMER" | "STAFF" | "PARTNER";
+
+/**
+ * The view a whole audience gets (a customer thread, the triage channel, a partner's
+ * channel), for cards the system posts on no one person's request: the customers'
+ * view is the case contact's (never internal notes or priority), staff see all,
+ * partners see what partner staff see.
+ */
+async function audienceActor(tx: Tx, caseId: string, audience: Audience): Promise<Actor> {
+  if (audience === "STAFF") return { kind: "system" };
+  const row = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { accountId: true, partnerId: true, contact: { select: { id: true, name: true } } } });
+  if (audience === "PARTNER") return { kind: "partner", personId: "00000000-0000-0000-0000-000000000000", name: "partner", partnerId: row.partnerId ?? "" };
+  return { kind: "contact", personId: row.contact.id, name: row.contact.name, place: await loadPlace(tx, row.accountId) };
+}
+
 export function createCaseQueries(deps: CoreDeps) {
   return {
-    /** One case for the viewer; counts as recently viewed. */
-    get: (ctx: Ctx, ref: CaseRef): Promise<CaseView> =>
+    viewForAudience: (caseId: string, audience: Audience): Promise<CaseView> =>
+      inTransaction(deps.prisma, async (tx) => readCaseView(tx, await audienceActor(tx, caseId, audience), caseId, deps.clock.now(), deps.catalog)),
+
+    /** One case for the viewer; counts as recently viewed unless told otherwise (cards sent on the viewer's behalf). */
+    get: (ctx: Ctx, ref: CaseRef, options: { recordRecent?: boolean } = {}): Promise<CaseView> =>
       inTransaction(deps.prisma, async (tx) => {
         const actor = await loadActor(tx, ctx.actor);
         const id = await resolveCaseId(tx, ref);
         const row = await tx.case.findUniqueOrThrow({ where: { id }, select: { accountId: true, partnerId: true } });
         assertCan(actor, "view", row);
         const now = deps.clock.now();
-        await recordRecent(tx, actor, "CASE", id, now);
+        if (options.recordRecent !== false) await recordRecent(tx, actor, "CASE", id, now);
         return readCaseView(tx, actor, id, now, deps.catalog);
       }),
 

@@ -69,6 +69,8 @@ export const commentSchema = z.object({
   internal: z.boolean().default(false),
   /** The message's id on its platform, so a redelivered message makes one comment. */
   externalId: optional(z.string().max(300)),
+  /** The chat thread the reply was written in: delivery does not echo it back there. */
+  originThread: z.object({ platform: z.enum(["slack", "teams"]), channelId: z.string().max(300), threadId: z.string().max(300) }).optional(),
 });
 export type CommentInput = z.input<typeof commentSchema>;
 

@@ -1,0 +1,63 @@
+import { App, HTTPReceiver } from "@slack/bolt";
+import { WebClient } from "@slack/web-api";
+import type { Config } from "../../config.ts";
+import type { Core } from "../../core/index.ts";
+import type { DeliveryChannel } from "../../delivery/worker.ts";
+import type { Logger } from "../../logger.ts";
+import type { HttpServer } from "../http/server.ts";
+import { registerActions } from "./actions.ts";
+import { boltLogger } from "./bolt-logger.ts";
+import { registerCommands } from "./commands.ts";
+import { createSlackDelivery } from "./delivery.ts";
+import { registerEvents } from "./events.ts";
+import { registerViews } from "./views.ts";
+
+/**
+ * The Slack adapter: Bolt, mounted in our HTTP server at /slack/events (HTTP mode),
+ * or over Socket Mode when SLACK_APP_TOKEN is set. Bolt's own receiver code checks
+ * signatures (bad, missing or older than 5 minutes: 401, nothing runs) and sends the
+ * ack; listeners only translate between Slack and the core.
+ * @link https://docs.slack.dev/tools/bolt-js/concepts/acknowledge
+ */
+export interface SlackAdapter {
+  app: InstanceType<typeof App>;
+  delivery: DeliveryChannel;
+  stop(): Promise<void>;
+}
+
+export async function startSlackAdapter(options: { config: Config; core: Core; logger: Logger; http: HttpServer }): Promise<SlackAdapter> {
+  const { config, core, http } = options;
+  const logger = options.logger.child({ module: "adapters/slack" });
+  const token = config.SLACK_BOT_TOKEN!;
+  const slackLog = boltLogger(logger);
+  const clientOptions = { slackApiUrl: config.SLACK_API_URL };
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+
+  let app: InstanceType<typeof App>;
+  if (socketMode) {
+    app = new App({ token, appToken: config.SLACK_APP_TOKEN, socketMode: true, logger: slackLog, clientOptions });
+  } else {
+    const receiver = new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, endpoints: "/slack/events", logger: slackLog });
+    app = new App({ token, receiver, logger: slackLog, clientOptions });
+    http.route("POST", "/slack/events", (req, res) => receiver.requestListener(req, res));
+  }
+  registerCommands(app, core, logger);
+  registerViews(app, core, logger);
+  registerActions(app, core, logger);
+  registerEvents(app, core, logger);
+  app.error(async (error) => {
+    logger.error({ err: error }, "slack listener failed");
+  });
+  if (socketMode) await app.start();
+  logger.info({ mode: socketMode ? "socket" : "http", endpoint: socketMode ? undefined : "/slack/events" }, "slack adapter on");
+
+  // Deliveries fail fast on 429 so the outbox reschedules them at Retry-After instead of blocking a worker.
+  const deliveryClient = new WebClient(token, { slackApiUrl: config.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logger: slackLog });
+  return {
+    app,
+    delivery: createSlackDelivery({ core, client: deliveryClient, config, logger }),
+    stop: async () => {
+      if (socketMode) await app.stop();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { blockKitProblems } from "../support/block-kit-check.ts";
+import { commandBody, eventBody, sendToSlackEndpoint, viewSubmission } from "../support/slack-requests.ts";
+import { startSlackWorld, type SlackWorld } from "./slack-setup.ts";
+
+const FORM = "application/x-www-form-urlencoded";
+
+describe("Slack: a customer files a case", () => {
+  let s: SlackWorld;
+  beforeAll(async () => {
+    s = await startSlackWorld();
+  });
+  afterAll(() => s.close());
+
+  it("/case new opens the form, the submission files the case, the card is posted and its thread follows the case", async () => {
+    const cmd = await sendToSlackEndpoint(s.endpoint, commandBody({ text: "new Captions missing on uploads", user: s.users.ada, channel: "C1", responseUrl: s.slack.responseUrl() }), FORM);
+    expect(cmd.status).toBe(200);
+    const opened = await s.slack.waitFor("views.open");
+    const view = opened.view as Record<string, unknown>;
+    expect(view.callback_id).toBe("case.new");
+    expect(blockKitProblems(view, "modal")).toEqual([]);
+    expect(JSON.stringify(view)).toContain("Captions missing on uploads"); // the subject, prefilled
+
+    const submit = await sendToSlackEndpoint(
+      s.endpoint,
+      viewSubmission({
+        user: s.users.ada,
+        view,
+        values: {
+          accountId: s.w.accounts.acme.id,
+          caseType: "TECHNICAL_ISSUE",
+          severity: "S2",
+          subject: "Captions missing on uploads",
+          description: "No captions since Monday on entry 1_abc.",
+          feature: "captions/machine",
+          contactId: s.w.people.acmeUser.id,
+          cc: "ops@acme.test",
+        },
+      }),
+      FORM,
+    );
+    expect(submit.status).toBe(200);
+    expect(submit.text).toBe(""); // closes the modal
+
+    const posted = await s.slack.waitFor("chat.postMessage", (a) => a.channel === "C1");
+    expect(String(posted.text)).toMatch(/^Case \d{8}: Captions missing on uploads/);
+    expect(blockKitProblems(posted, "message")).toEqual([]);
+    const filed = await s.t.app.db.prisma.case.findFirstOrThrow({ where: { subject: "Captions missing on uploads" } });
+    expect(filed.severity).toBe("S2");
+    expect(filed.cc).toEqual(["ops@acme.test"]);
+    const threads = await s.t.app.db.prisma.caseThread.findMany({ where: { caseId: filed.id } });
+    expect(threads).toMatchObject([{ platform: "slack", channelId: "C1", audience: "CUSTOMER" }]);
+
+    // The delivery worker sends the new case to the triage channel, whose thread then follows it for staff.
+    await s.t.app.worker!.runOnce();
+    const triage = await s.slack.waitFor("chat.postMessage", (a) => a.channel === "CTRIAGE");
+    expect(JSON.stringify(triage.blocks)).toContain("case.take");
+    expect(await s.t.app.db.prisma.caseThread.count({ where: { caseId: filed.id, audience: "STAFF" } })).toBe(1);
+  });
+
+  it("a submission with mistakes comes back as field errors, and no case is made", async () => {
+    const before = await s.t.app.db.prisma.case.count();
+    await sendToSlackEndpoint(s.endpoint, commandBody({ text: "new", user: s.users.ada, responseUrl: s.slack.responseUrl(), triggerId: "t-err" }), FORM);
+    const view = (await s.slack.waitFor("views.open", (a) => a.trigger_id === "t-err")).view as Record<string, unknown>;
+    const res = await sendToSlackEndpoint(
+      s.endpoint,
+      viewSubmission({ user: s.users.ada, view, values: { accountId: s.w.accounts.acme.id, caseType: "HOW_TO", severity: "S4", subject: "", description: "How do I?", feature: "player/embed", cc: "a@x.test,b@x.test,c@x.test,d@x.test,e@x.test,f@x.test" } }),
+      FORM,
+    );
+    expect(res.status).toBe(200);
+    const body = res.json();
+    expect(body.response_action).toBe("errors");
+    expect(body.errors).toMatchObject({ subject: "Enter a subject.", cc: "Copy at most 5 email addresses." });
+    expect(await s.t.app.db.prisma.case.count()).toBe(before);
+  });
+
+  it("refuses a bad, missing or stale signature with 401 and stores nothing", async () => {
+    const before = { cases: await s.t.app.db.prisma.case.count(), calls: s.slack.calls.length };
+    const body = commandBody({ text: "list", user: s.users.ada, responseUrl: s.slack.responseUrl() });
+    expect((await sendToSlackEndpoint(s.endpoint, body, FORM, { badSignature: true })).status).toBe(401);
+    expect((await sendToSlackEndpoint(s.endpoint, body, FORM, { noSignature: true })).status).toBe(401);
+    expect((await sendToSlackEndpoint(s.endpoint, body, FORM, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status).toBe(401);
+    const event = eventBody({ type: "message", channel: "C1", user: s.users.ada, text: "forged", ts: "1.2", thread_ts: "1.1" }, "EvForged");
+    expect((await sendToSlackEndpoint(s.endpoint, event, "application/json", { badSignature: true })).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await s.t.app.db.prisma.case.count()).toBe(before.cases);
+    expect(await s.t.app.db.prisma.comment.count({ where: { body: "forged" } })).toBe(0);
+    expect(await s.t.app.db.prisma.inboundEvent.count({ where: { eventId: "EvForged" } })).toBe(0);
+    expect(s.slack.calls.length).toBe(before.calls);
+  });
+
+  it("guides an unknown user privately on how to get access", async () => {
+    await sendToSlackEndpoint(s.endpoint, commandBody({ text: "list", user: s.users.stranger, responseUrl: s.slack.responseUrl("stranger") }), FORM);
+    const reply = await s.slack.waitFor("respond", (a) => JSON.stringify(a).includes("not set up"));
+    expect(reply.response_type).toBe("ephemeral");
+    expect(JSON.stringify(reply)).toContain("Customer Success Manager");
+  });
+
+  it("answers anything else with the help", async () => {
+    const res = await sendToSlackEndpoint(s.endpoint, commandBody({ text: "dance", user: s.users.ada, responseUrl: s.slack.responseUrl() }), FORM);
+    expect(res.json().text).toContain("/case new");
+  });
+});

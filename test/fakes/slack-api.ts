@@ -1,0 +1,121 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A stand-in for Slack's Web API on loopback: records every call (method and
+ * arguments) and answers like Slack does. The only fake in the suite: Slack itself
+ * cannot be reached from here. Also serves response_url endpoints (/respond/*).
+ */
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+}
+
+export class FakeSlackApi {
+  readonly calls: SlackCall[] = [];
+  /** Slack user id -> email, as users.info reports it. */
+  readonly emails = new Map<string, string>();
+  #server?: Server;
+  #ts = 1_700_000_000_000_100;
+  #failures: { method: string; status: number; retryAfter?: number }[] = [];
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}/api/`;
+  }
+  responseUrl(id = "r1"): string {
+    return `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}/respond/${id}`;
+  }
+
+  /** The next call of `method` fails with this HTTP status (429 carries Retry-After). */
+  failNext(method: string, status: number, retryAfter?: number): void {
+    this.#failures.push({ method, status, retryAfter });
+  }
+
+  of(method: string): Record<string, unknown>[] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  async waitFor(method: string, predicate: (args: Record<string, unknown>) => boolean = () => true, timeoutMs = 5000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.of(method).find(predicate);
+      if (hit) return hit;
+      if (Date.now() > deadline) throw new Error(`no ${method} call matched within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(", ")}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async start(): Promise<void> {
+    this.#server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        const type = req.headers["content-type"] ?? "";
+        let args: Record<string, unknown> = {};
+        if (type.includes("json")) args = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+        else {
+          for (const [k, v] of new URLSearchParams(raw)) {
+            // web-api sends objects (blocks, view) as JSON strings in form bodies.
+            try {
+              args[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
+            } catch {
+              args[k] = v;
+            }
+          }
+        }
+        const url = req.url ?? "";
+        const method = url.startsWith("/respond/") ? "respond" : url.replace(/^\/api\//, "").split("?")[0]!;
+        const failure = this.#failures.findIndex((f) => f.method === method);
+        if (failure >= 0) {
+          const f = this.#failures.splice(failure, 1)[0]!;
+          this.calls.push({ method: `${method}:failed`, args });
+          res.writeHead(f.status, { "content-type": "application/json", ...(f.retryAfter ? { "retry-after": String(f.retryAfter) } : {}) });
+          res.end(JSON.stringify({ ok: false, error: f.status === 429 ? "ratelimited" : "internal_error" }));
+          return;
+        }
+        this.calls.push({ method, args });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(this.#answer(method, args)));
+      });
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
+  }
+
+  #answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const ts = () => {
+      this.#ts += 100;
+      const s = String(this.#ts);
+      return `${s.slice(0, 10)}.${s.slice(10)}`;
+    };
+    switch (method) {
+      case "auth.test":
+        return { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", team: "Test", url: "https://test.slack.example/" };
+      case "chat.postMessage": {
+        const channel = String(args.channel);
+        return { ok: true, channel: channel.startsWith("U") ? `D${channel.slice(1)}` : channel, ts: ts(), message: { text: args.text } };
+      }
+      case "chat.update":
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: ts() };
+      case "chat.getPermalink":
+        return { ok: true, permalink: `https://test.slack.example/archives/${String(args.channel)}/p${String(args.message_ts).replace(".", "")}` };
+      case "views.open":
+      case "views.push":
+      case "views.update":
+      case "views.publish":
+        return { ok: true, view: { id: "V1", hash: "h1", ...(args.view as object) } };
+      case "users.info": {
+        const email = this.emails.get(String(args.user));
+        return { ok: true, user: { id: args.user, profile: email ? { email } : {} } };
+      }
+      default:
+        return { ok: true };
+    }
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
+  }
+}

@@ -1,0 +1,47 @@
+import { Writable } from "node:stream";
+import { startApp, type App } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { freshPostgresDatabase } from "./test-core.ts";
+
+/**
+ * The whole server, as `npm start` runs it, on port 0: in-memory PGlite, or a fresh
+ * PostgreSQL database when TEST_DATABASE_URL is set. Deliveries run when the test
+ * says (app.worker.runOnce()).
+ */
+export interface TestApp {
+  app: App;
+  logLines: string[];
+  url(path: string): string;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string>): Promise<TestApp> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  const fresh = adminUrl ? await freshPostgresDatabase(adminUrl) : undefined;
+  const logLines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _e, done) {
+      logLines.push(...String(chunk).split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: "memory://",
+    DEMO_DATA: "off",
+    LOG_LEVEL: "debug",
+    ...(fresh ? { DATABASE_URL: fresh.url } : {}),
+    ...env,
+  });
+  const app = await startApp(config, { logDestination: destination, manualDelivery: true });
+  return {
+    app,
+    logLines,
+    url: (path) => `http://127.0.0.1:${app.http.port}${path}`,
+    close: async () => {
+      await app.stop("test over");
+      await fresh?.drop();
+    },
+  };
+}
