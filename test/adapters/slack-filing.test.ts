@@ -101,3 +101,35 @@ describe("Slack: a customer files a case", () => {
     expect(res.json().text).toContain("/case new");
   });
 });
+
+describe("Slack: the new-case form follows the product", () => {
+  let s: SlackWorld;
+  beforeAll(async () => {
+    s = await startSlackWorld();
+  });
+  afterAll(() => s.close());
+
+  it("choosing a product narrows the feature list with views.update and keeps what was typed", async () => {
+    await sendToSlackEndpoint(s.endpoint, commandBody({ text: "new", user: s.users.ada, responseUrl: s.slack.responseUrl(), triggerId: "t-prod" }), FORM);
+    const view = (await s.slack.waitFor("views.open", (a) => a.trigger_id === "t-prod")).view as Record<string, unknown>;
+    const state = { values: { subject: { subject: { type: "plain_text_input", value: "Half typed subject" } }, product: { product: { type: "static_select", selected_option: { value: "player" } } } } };
+    const payload = {
+      type: "block_actions",
+      team: { id: "T1", domain: "test" },
+      user: { id: s.users.ada, team_id: "T1" },
+      api_app_id: "A1",
+      trigger_id: "t-prod-2",
+      container: { type: "view", view_id: "V1" },
+      view: { ...view, id: "V1", hash: "h1", state },
+      actions: [{ type: "static_select", action_id: "product", block_id: "product", selected_option: { value: "player" }, action_ts: "1.1" }],
+    };
+    await sendToSlackEndpoint(s.endpoint, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM);
+    const updated = await s.slack.waitFor("views.update", (a) => a.view_id === "V1");
+    expect(updated.hash).toBe("h1");
+    const json = JSON.stringify(updated.view);
+    expect(json).toContain("Half typed subject");
+    expect(json).toContain("player/playback");
+    expect(json).not.toContain("captions/machine"); // another product's feature
+    expect(blockKitProblems(updated.view as Record<string, unknown>, "modal")).toEqual([]);
+  });
+});

@@ -18,6 +18,8 @@ export class FakeSlackApi {
   #server?: Server;
   #ts = 1_700_000_000_000_100;
   #failures: { method: string; status: number; retryAfter?: number }[] = [];
+  /** What apps.connections.open hands a Socket Mode client. */
+  socketUrl = "";
 
   get apiUrl(): string {
     return `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}/api/`;
@@ -106,6 +108,8 @@ export class FakeSlackApi {
       case "views.update":
       case "views.publish":
         return { ok: true, view: { id: "V1", hash: "h1", ...(args.view as object) } };
+      case "apps.connections.open":
+        return { ok: true, url: this.socketUrl };
       case "users.info": {
         const email = this.emails.get(String(args.user));
         return { ok: true, user: { id: args.user, profile: email ? { email } : {} } };

@@ -35,7 +35,8 @@ export async function startSlackAdapter(options: { config: Config; core: Core; l
 
   let app: InstanceType<typeof App>;
   if (socketMode) {
-    app = new App({ token, appToken: config.SLACK_APP_TOKEN, socketMode: true, logger: slackLog, clientOptions });
+    // NOTE: the socket client reads its Web API options from installerOptions, not clientOptions.
+    app = new App({ token, appToken: config.SLACK_APP_TOKEN, socketMode: true, logger: slackLog, clientOptions, installerOptions: { clientOptions } });
   } else {
     const receiver = new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, endpoints: "/slack/events", logger: slackLog });
     app = new App({ token, receiver, logger: slackLog, clientOptions });
