@@ -4,6 +4,7 @@ import * as cards from "../../cards/index.ts";
 import { toCaseError } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
+import { reopenOffer } from "../shared/form-submissions.ts";
 import { newCaseForm, showForm } from "./forms.ts";
 import { publishHome } from "./home.ts";
 import { slackCtx } from "./identity.ts";
@@ -66,10 +67,7 @@ export function registerEvents(app: App, core: Core, logger: Logger): void {
     } catch (error) {
       const failure = toCaseError(error);
       let card = errorCard(error, logger).card;
-      if (failure.code === "REOPEN_WINDOW_PASSED") {
-        card = cards.buildNotice({ tone: "warning", title: "This case cannot be reopened", text: failure.message });
-        card.blocks.push({ type: "actions", actions: [{ id: "case.newLinkedCase", label: "Open a new linked case", value: thread.number, style: "primary" }] });
-      }
+      if (failure.code === "REOPEN_WINDOW_PASSED") card = reopenOffer(failure.message, thread.number);
       await tellUser(client, { channel: m.channel, user: message.user, threadTs: message.thread_ts }, card);
     }
   });

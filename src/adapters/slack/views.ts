@@ -4,6 +4,7 @@ import { toCaseError } from "../../core/errors.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
 import { slackCtx } from "./identity.ts";
+import { FORM_INPUTS, reopenOffer, submitForm } from "../shared/form-submissions.ts";
 import { postCaseCard } from "./post-case.ts";
 import { errorCard } from "./replies.ts";
 import { formState, formValues } from "./view-state.ts";
@@ -40,7 +41,9 @@ export function registerViews(app: App, core: Core, logger: Logger): void {
     }
     let filed;
     try {
-      filed = await core.cases.file(ctx, cards.newCaseInput(values, state));
+      const outcome = await submitForm(core, ctx, "case.new", values, state);
+      if (outcome.kind !== "filed") throw new Error("case.new did not file a case");
+      filed = outcome.result;
     } catch (error) {
       return refuse(ack, error, cards.NEW_CASE_FIELDS, "subject", logger);
     }
@@ -54,60 +57,26 @@ export function registerViews(app: App, core: Core, logger: Logger): void {
     }
   });
 
-  app.view("case.escalate", async ({ ack: boltAck, body, view, client }) => {
-    const ack = boltAck as Ack;
-    const values = formValues(view.state);
-    const { case: number = "" } = formState(view.private_metadata);
-    try {
-      const ctx = await ctxOf(client, body);
-      const result = await core.cases.escalate(ctx, number, cards.escalateInput(values));
-      await ack({ response_action: "update", view: resultView(cards.buildEscalationAck(result, core.catalog), "Escalation received") });
-    } catch (error) {
-      await refuse(ack, error, ["reason", "description"], "description", logger);
-    }
-  });
-
-  // Reply, internal note, ask the customer, and the staff forms: one case each, named in the form's state.
-  const simple: Record<string, (ctx: Ctx, number: string, v: Record<string, string>) => Promise<unknown>> = {
-    "case.reply": (ctx, n, v) => core.cases.comment(ctx, n, { body: v.body ?? "" }),
-    "case.internalNote": (ctx, n, v) => core.cases.comment(ctx, n, { body: v.body ?? "", internal: true }),
-    "case.askCustomer": (ctx, n, v) => core.cases.askCustomer(ctx, n, { body: v.body ?? "" }),
-    "case.changeSeverity": (ctx, n, v) => core.cases.changeSeverity(ctx, n, { severity: v.severity ?? "", reason: v.reason ?? "" }),
-    "case.setPriority": (ctx, n, v) => core.cases.setPriority(ctx, n, { priority: v.priority === "same" ? null : (v.priority ?? "") }),
-    "case.close": (ctx, n, v) => core.cases.close(ctx, n, { reason: (v.reason ?? "") as "OTHER", duplicateOf: v.duplicateOf, note: v.note }),
-    "case.handToPartner": (ctx, n, v) => core.cases.handToPartner(ctx, n, { partnerId: v.partnerId ?? "", note: v.note }),
-    "case.assign": (ctx, n, v) => core.cases.assign(ctx, n, { engineerId: v.engineerId ?? "" }),
-  };
-  for (const [callbackId, run] of Object.entries(simple)) {
+  // Every other form: the shared submission, then the result view or the errors on the form.
+  const forms = ["case.escalate", "severity.guide", ...Object.keys(FORM_INPUTS).filter((id) => id !== "case.new" && id !== "case.escalate")];
+  for (const callbackId of forms) {
     app.view(callbackId, async ({ ack: boltAck, body, view, client }) => {
       const ack = boltAck as Ack;
       const values = formValues(view.state);
-      const { case: number = "" } = formState(view.private_metadata);
-      const inputs = Object.keys(values).length ? Object.keys(values) : ["body"];
+      const state = formState(view.private_metadata);
+      const inputs = FORM_INPUTS[callbackId] ?? Object.keys(values);
       try {
-        const ctx = await ctxOf(client, body);
-        await run(ctx, number, values);
+        const outcome = await submitForm(core, await ctxOf(client, body), callbackId, values, state);
+        if (outcome.kind === "escalated") return ack({ response_action: "update", view: resultView(cards.buildEscalationAck(outcome.result, core.catalog), "Escalation received") });
+        if (outcome.kind === "recommendation") return ack({ response_action: "update", view: resultView(outcome.card, "Severity") });
         await ack();
       } catch (error) {
         const failure = toCaseError(error);
-        if (failure.code === "REOPEN_WINDOW_PASSED") {
-          // The reply cannot reopen the case: offer the linked new case instead of an error.
-          const offer = cards.buildNotice({ tone: "warning", title: "This case cannot be reopened", text: failure.message });
-          offer.blocks.push({ type: "actions", actions: [{ id: "case.newLinkedCase", label: "Open a new linked case", value: number, style: "primary" }] });
-          await ack({ response_action: "update", view: resultView(offer, "Case closed") });
-          return;
-        }
-        await refuse(ack, error, inputs, inputs[0]!, logger);
+        if (failure.code === "REOPEN_WINDOW_PASSED") return ack({ response_action: "update", view: resultView(reopenOffer(failure.message, state.case ?? ""), "Case closed") });
+        await refuse(ack, error, inputs, inputs[0] ?? "body", logger);
       }
     });
   }
-
-  app.view("severity.guide", async ({ ack: boltAck, view }) => {
-    const ack = boltAck as Ack;
-    const values = formValues(view.state);
-    const answers = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === "yes"]));
-    await ack({ response_action: "update", view: resultView(cards.buildSeverityRecommendation(core.catalog, answers), "Severity") });
-  });
 
   app.view("done", async ({ ack }) => {
     await ack();

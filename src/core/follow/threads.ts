@@ -28,14 +28,19 @@ export interface FollowedThread extends ThreadRef {
   caseId: string;
   number: string;
   audience: "CUSTOMER" | "STAFF";
+  /** Opaque platform data for posting into the thread later (Teams: the conversation reference). */
+  reference: unknown;
 }
+
+/** Opaque JSON the platform needs to reach a conversation again. */
+const referenceSchema = z.record(z.string(), z.unknown());
 
 export function createThreads(deps: CoreDeps) {
   return {
     /** Makes a thread follow a case. The actor must see the case; staff threads need vendor staff. */
-    follow: (ctx: Ctx, raw: ThreadRef & { case: string | number; audience: "CUSTOMER" | "STAFF" }) =>
+    follow: (ctx: Ctx, raw: ThreadRef & { case: string | number; audience: "CUSTOMER" | "STAFF"; reference?: Record<string, unknown> }) =>
       inTransaction(deps.prisma, async (tx) => {
-        const input = parseInput(threadSchema.extend({ case: caseRefSchema, audience: z.enum(["CUSTOMER", "STAFF"]) }), raw);
+        const input = parseInput(threadSchema.extend({ case: caseRefSchema, audience: z.enum(["CUSTOMER", "STAFF"]), reference: referenceSchema.optional() }), raw);
         const actor = await loadActor(tx, ctx.actor);
         const caseId = await resolveCaseId(tx, input.case);
         const row = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { accountId: true, partnerId: true, number: true } });
@@ -49,7 +54,10 @@ export function createThreads(deps: CoreDeps) {
         }
         if (!existing) {
           await tx.caseThread.create({
-            data: { id: randomUUID(), caseId, platform: input.platform, tenantId: input.tenantId, channelId: input.channelId, threadId: input.threadId, audience: input.audience, createdAt: now },
+            data: {
+              id: randomUUID(), caseId, platform: input.platform, tenantId: input.tenantId, channelId: input.channelId, threadId: input.threadId,
+              audience: input.audience, reference: (input.reference ?? undefined) as object | undefined, createdAt: now,
+            },
           });
           await recordAudit(tx, { caseId, accountId: row.accountId, actor, action: "case.followed", changes: { platform: input.platform, channelId: input.channelId, audience: input.audience }, source: ctx.source, at: now });
         }
@@ -64,6 +72,29 @@ export function createThreads(deps: CoreDeps) {
       if (!thread) return null;
       const c = await deps.prisma.case.findUniqueOrThrow({ where: { id: thread.caseId }, select: { number: true } });
       return { ...thread, number: formatCaseNumber(c.number) };
+    },
+
+    /** Remembers how to reach a conversation again (Teams sends proactively only with a reference). */
+    rememberConversation: async (raw: { platform: "slack" | "teams"; conversationId: string; tenantId: string; userId?: string; reference: Record<string, unknown> }) => {
+      const input = parseInput(
+        z.object({ platform: z.enum(["slack", "teams"]), conversationId: z.string().min(1).max(300), tenantId: z.string().max(200), userId: z.string().max(200).optional(), reference: referenceSchema }),
+        raw,
+      );
+      const data = { tenantId: input.tenantId, userId: input.userId ?? null, reference: input.reference as object, updatedAt: deps.clock.now() };
+      await deps.prisma.conversationRef.upsert({
+        where: { platform_conversationId: { platform: input.platform, conversationId: input.conversationId } },
+        create: { platform: input.platform, conversationId: input.conversationId, ...data },
+        update: data,
+      });
+    },
+
+    /** The stored reference of a conversation, or of a user's personal chat with the bot. */
+    conversation: async (platform: "slack" | "teams", where: { conversationId: string } | { tenantId: string; userId: string }) => {
+      const row =
+        "conversationId" in where
+          ? await deps.prisma.conversationRef.findUnique({ where: { platform_conversationId: { platform, conversationId: where.conversationId } } })
+          : await deps.prisma.conversationRef.findFirst({ where: { platform, tenantId: where.tenantId, userId: where.userId }, orderBy: { updatedAt: "desc" } });
+      return row ? (row.reference as Record<string, unknown>) : null;
     },
 
     /** The case contact's linked identity on a platform: for direct messages when no thread follows the case. */
