@@ -1,6 +1,7 @@
 import type { DestinationStream } from "pino";
 import { startHttpServer, type HttpServer } from "./adapters/http/server.ts";
-import { slackEnabled, type Config } from "./config.ts";
+import { slackEnabled, teamsEnabled, type Config } from "./config.ts";
+import { startTeamsAdapter, type TeamsAdapter } from "./adapters/teams/app.ts";
 import { startSlackAdapter, type SlackAdapter } from "./adapters/slack/app.ts";
 import { createDeliveryWorker, type DeliveryChannel, type DeliveryWorker } from "./delivery/worker.ts";
 import { loadCatalog } from "./core/catalog.ts";
@@ -24,6 +25,7 @@ export interface App {
   core: Core;
   http: HttpServer;
   slack?: SlackAdapter;
+  teams?: TeamsAdapter;
   /** Present when at least one delivery channel (Slack, Teams, email) is configured. */
   worker?: DeliveryWorker;
   /** Readiness fails first, in-flight work drains under the deadline, then the database closes. */
@@ -82,7 +84,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
     const slack = slackEnabled(config) ? await startSlackAdapter({ config, core, logger, http }) : undefined;
     if (!slack) logger.info("slack adapter off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on");
-    const channels: DeliveryChannel[] = [slack?.delivery].filter((c): c is DeliveryChannel => c !== undefined);
+    const teams = teamsEnabled(config) ? startTeamsAdapter({ config, core, logger, http }) : undefined;
+    if (!teams) logger.info("teams adapter off: set TEAMS_APP_ID and TEAMS_APP_PASSWORD (or TEAMS_LOCAL=on for the Emulator) to turn it on");
+    const channels: DeliveryChannel[] = [slack?.delivery, teams?.delivery].filter((c): c is DeliveryChannel => c !== undefined);
     // Without a channel the outbox simply waits: nothing is marked delivered that went nowhere.
     const worker = channels.length
       ? createDeliveryWorker({ core, clock: options.clock ?? systemClock, logger, channels, intervalMs: config.DELIVERY_INTERVAL_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS })
@@ -102,7 +106,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         logger.info({ drained }, "stopped");
       })());
 
-    return { config, logger, db, core, http, slack, worker, stop };
+    return { config, logger, db, core, http, slack, teams, worker, stop };
   } catch (error) {
     await db.close();
     throw error;

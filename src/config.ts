@@ -52,9 +52,31 @@ export const envSchema = z.object({
   SLACK_MANAGEMENT_CHANNEL: z.string().optional(),
   /** DM the customer about their case when no Slack thread follows it (default on). */
   SLACK_DM_FALLBACK: booleanish.default(true),
+
+  /** Teams: the adapter runs at /api/messages when an app id is set, or in local mode. */
+  TEAMS_APP_ID: z.string().optional(),
+  TEAMS_APP_PASSWORD: z.string().optional(),
+  TEAMS_APP_TENANT_ID: z.string().optional(),
+  TEAMS_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+  /**
+   * Local mode without credentials, for the Bot Framework Emulator or Agents Playground:
+   * only loopback traffic, no token checks. Refused in production.
+   */
+  TEAMS_LOCAL: booleanish.default(false),
+  /** Where Bot Framework's signing keys are published (tests and sovereign clouds override it). */
+  TEAMS_OPENID_METADATA_URL: z.string().url().optional(),
+  /** Conversation ids of Teams channels: triage, engineer escalations, management escalations. */
+  TEAMS_TRIAGE_CHANNEL: z.string().optional(),
+  TEAMS_ONCALL_CHANNEL: z.string().optional(),
+  TEAMS_MANAGEMENT_CHANNEL: z.string().optional(),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>> & { readonly production: boolean };
+
+/** Whether the Teams adapter should run (with credentials, or in local mode). */
+export function teamsEnabled(config: Config): boolean {
+  return Boolean(config.TEAMS_APP_ID) || config.TEAMS_LOCAL;
+}
 
 /** Whether the Slack adapter should run. */
 export function slackEnabled(config: Config): boolean {
@@ -76,6 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (config.production) {
     // Production never falls back to a generated key: a lost key makes stored credentials unreadable.
     requireSecret("CREDENTIALS_KEY", config.CREDENTIALS_KEY);
+  }
+  if (config.TEAMS_APP_ID) requireSecret("TEAMS_APP_PASSWORD", config.TEAMS_APP_PASSWORD);
+  if (config.production && config.TEAMS_LOCAL) {
+    // With no app id, botbuilder accepts any token: never in production.
+    throw new CaseError("CONFIG", { message: "TEAMS_LOCAL turns Teams token checks off and is refused in production; set TEAMS_APP_ID and TEAMS_APP_PASSWORD.", field: "TEAMS_LOCAL" });
   }
   // Slack is on when either Slack secret is given; then both must be real.
   if (config.SLACK_SIGNING_SECRET !== undefined || config.SLACK_BOT_TOKEN !== undefined) {

@@ -5,6 +5,7 @@ import type { Core, Ctx } from "../../core/index.ts";
 import type { FollowedThread } from "../../core/follow/threads.ts";
 import type { NotificationRow } from "../../core/notify/deliveries.ts";
 import { RetryLater, type DeliveryChannel } from "../../delivery/worker.ts";
+import { AUDIENCE, commentCard, notice, type Payload } from "../shared/delivery-messages.ts";
 import type { Logger } from "../../logger.ts";
 
 /**
@@ -17,46 +18,6 @@ import type { Logger } from "../../logger.ts";
  * @link https://docs.slack.dev/apis/web-api/rate-limits
  */
 const SYSTEM: Ctx = { actor: { system: true }, source: "system" };
-
-type Payload = Record<string, unknown> & { number?: string; subject?: string };
-
-function notice(event: string, p: Payload): { title: string; text: string } | null {
-  const n = p.number ?? "";
-  switch (event) {
-    case "case.status_changed":
-      return { title: `Case ${n} is ${p.to === "IN_PROGRESS" ? "in progress" : String(p.to ?? "").toLowerCase()}`, text: "Support is working on it." };
-    case "case.reopened":
-      return { title: `Case ${n} was reopened`, text: "Your reply reopened the case; support will pick it up." };
-    case "case.closed":
-      return p.automatic
-        ? { title: `Case ${n} was closed`, text: `We did not hear back, so the case was closed (${String(p.reasonLabel)}). Reply within ${String(p.reopenWindowDays)} days to reopen it.` }
-        : { title: `Case ${n} was closed`, text: `Reason: ${String(p.reasonLabel)}.${p.note ? ` ${String(p.note)}` : ""} Reply within 7 days to reopen it.` };
-    case "case.reminder":
-      return { title: `Case ${n} is waiting for your response`, text: `Support asked you a question and is waiting. Without a reply the case closes automatically after ${String(p.closesAfterDays)} days.` };
-    case "case.severity_changed":
-      return { title: `Severity of case ${n} changed from ${String(p.from)} to ${String(p.to)}`, text: String(p.reason ?? "") };
-    case "case.assigned":
-      return { title: `Case ${n} is with ${String(p.owner ?? "an engineer")}`, text: "An engineer owns the case now." };
-    case "case.recommend_close":
-      return { title: `Closing case ${n} was recommended`, text: `${String(p.by ?? "The customer")} suggests closing it.${p.note ? ` "${String(p.note)}"` : ""}` };
-    case "case.partner_handoff":
-      return { title: `Case ${n} was handed to ${String(p.partner)}`, text: "The certified partner answers on this case; you keep this thread." };
-    default:
-      return null;
-  }
-}
-
-/** Which audiences see an event's notice. */
-const AUDIENCE: Record<string, ("CUSTOMER" | "STAFF")[]> = {
-  "case.status_changed": ["CUSTOMER", "STAFF"],
-  "case.reopened": ["CUSTOMER", "STAFF"],
-  "case.closed": ["CUSTOMER", "STAFF"],
-  "case.reminder": ["CUSTOMER"],
-  "case.severity_changed": ["CUSTOMER", "STAFF"],
-  "case.assigned": ["STAFF"],
-  "case.recommend_close": ["STAFF"],
-  "case.partner_handoff": ["CUSTOMER", "STAFF"],
-};
 
 export function createSlackDelivery(options: { core: Core; client: WebClient; config: Config; logger: Logger }): DeliveryChannel {
   const { core, client, config } = options;
@@ -121,14 +82,7 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
         const view = await core.cases.viewForAudience(n.caseId, "STAFF");
         const comment = view.comments.find((c) => c.id === p.commentId);
         if (!comment) return;
-        const card: cards.MessageCard = {
-          surface: "message",
-          summary: `${comment.author?.name ?? "Support"} on case ${view.number}: ${comment.body}`,
-          blocks: [
-            { type: "labelled", label: `${comment.author?.name ?? "Support"}${comment.internal ? " · internal note" : ""}`, text: comment.body },
-            { type: "context", text: `Case ${view.number} · reply in this thread to answer` },
-          ],
-        };
+        const card = commentCard(view, comment);
         const targets = slack.filter((t) => !(origin?.platform === "slack" && origin.channelId === t.channelId && origin.threadId === t.threadId));
         const fromContact = comment.author?.id === view.contact.id;
         // The customer is not DMed their own words.

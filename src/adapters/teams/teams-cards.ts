@@ -1,0 +1,53 @@
+import type { Attachment } from "botbuilder";
+import * as cards from "../../cards/index.ts";
+import type { AdaptiveCard, AdaptiveElement } from "../../cards/render/adaptive.ts";
+
+/**
+ * Teams specifics on top of the Adaptive Card renderer: buttons that open a form
+ * become dialog openers (Action.Submit with msteams task/fetch), and a form shown
+ * inline in a chat submits with Action.Execute ("form.submit") so the card updates
+ * in place for everyone.
+ * @link https://learn.microsoft.com/en-us/microsoftteams/platform/task-modules-and-cards/task-modules/invoking-task-modules
+ */
+export const OPENS_A_DIALOG = new Set([
+  "case.new", "case.reply", "case.reopen", "case.escalate", "case.newLinkedCase", "case.internalNote", "case.askCustomer",
+  "case.changeSeverity", "case.setPriority", "case.close", "case.handToPartner", "case.assign", "case.revealCredentials", "severity.guide",
+]);
+
+function walk(elements: AdaptiveElement[] | undefined, fn: (action: AdaptiveElement) => AdaptiveElement): void {
+  for (const element of elements ?? []) {
+    if (Array.isArray(element.actions)) element.actions = (element.actions as AdaptiveElement[]).map(fn);
+    for (const key of ["items", "columns"]) walk(element[key] as AdaptiveElement[] | undefined, fn);
+  }
+}
+
+export function teamsCard(card: cards.Card, options: { inlineForm?: boolean } = {}): AdaptiveCard {
+  const rendered = cards.renderAdaptiveCard(card);
+  const convert = (action: AdaptiveElement): AdaptiveElement => {
+    const data = action.data as { action?: string; value?: string } | undefined;
+    const id = (action.verb as string | undefined) ?? data?.action;
+    if (id && OPENS_A_DIALOG.has(id) && (action.type === "Action.Execute" || action.type === "Action.Submit")) {
+      return { type: "Action.Submit", title: action.title, data: { msteams: { type: "task/fetch" }, action: id, value: data?.value ?? "" } };
+    }
+    return action;
+  };
+  walk(rendered.body, convert);
+  if (card.surface === "form" && options.inlineForm) {
+    rendered.actions = [{ type: "Action.Execute", title: card.submitLabel, verb: "form.submit", data: { callbackId: card.callbackId, state: card.state } }];
+  }
+  return rendered;
+}
+
+export function attachment(card: cards.Card, options: { inlineForm?: boolean } = {}): Attachment {
+  return { contentType: "application/vnd.microsoft.card.adaptive", content: teamsCard(card, options) };
+}
+
+/** A dialog (task module) showing a form card. */
+export function dialog(card: cards.FormCard) {
+  return { task: { type: "continue" as const, value: { title: card.title, height: "large" as const, width: "large" as const, card: attachment(card) } } };
+}
+
+/** A dialog that just says something and closes. */
+export function dialogMessage(text: string) {
+  return { task: { type: "message" as const, value: text } };
+}
