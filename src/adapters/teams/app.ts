@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from "botbuilder";
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from "botbuilder";
+import { AuthenticationConstants } from "botframework-connector";
 import { z } from "zod";
 import type { Config } from "../../config.ts";
 import type { Core } from "../../core/index.ts";
@@ -66,6 +67,12 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.end(text);
 }
 
+/** botbuilder refuses with AuthenticationError (401); a bad signature surfaces as jsonwebtoken's own error. */
+function isAuthFailure(error: unknown): boolean {
+  const e = error as { name?: string; statusCode?: number };
+  return e.statusCode === 401 || ["AuthenticationError", "JsonWebTokenError", "TokenExpiredError", "NotBeforeError"].includes(e.name ?? "");
+}
+
 function isLoopback(req: IncomingMessage): boolean {
   const address = req.socket.remoteAddress ?? "";
   return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
@@ -85,7 +92,20 @@ export function startTeamsAdapter(options: { config: Config; core: Core; logger:
     MicrosoftAppPassword: config.TEAMS_APP_PASSWORD ?? "",
     MicrosoftAppType: config.TEAMS_APP_TYPE,
     MicrosoftAppTenantId: config.TEAMS_APP_TENANT_ID ?? "",
-    ...(config.TEAMS_OPENID_METADATA_URL ? { ToBotFromChannelOpenIdMetadataUrl: config.TEAMS_OPENID_METADATA_URL } : {}),
+    // NOTE: naming any one endpoint makes botbuilder build a fully parameterized
+    // configuration, so the others must be given too: the public cloud's, from its constants.
+    ...(config.TEAMS_OPENID_METADATA_URL
+      ? {
+          ToBotFromChannelOpenIdMetadataUrl: config.TEAMS_OPENID_METADATA_URL,
+          ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+          ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+          ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+          ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+          OAuthUrl: AuthenticationConstants.OAuthUrl,
+          ValidateAuthority: true,
+          CallerId: CallerIdConstants.PublicAzureChannel,
+        }
+      : {}),
   });
   const adapter = new RouteAdapter(auth);
   const bot = new CareBot(core, logger);
@@ -118,7 +138,7 @@ export function startTeamsAdapter(options: { config: Config; core: Core; logger:
       const invokeResponse = await adapter.handle(authorization, parsed.data as unknown as Activity, (context) => bot.run(context));
       send(res, invokeResponse?.status ?? 200, invokeResponse?.body);
     } catch (error) {
-      if ((error as { name?: string; statusCode?: number }).statusCode === 401 || /authenticat|token|unauthorized/i.test((error as Error).message ?? "")) {
+      if (isAuthFailure(error)) {
         logger.warn({ err: error }, "teams request refused: authentication failed");
         return send(res, 401, { error: "Unauthorized." });
       }
