@@ -55,9 +55,12 @@ export class FakeBotConnector {
         if (parts[0] !== "v3" || parts[1] !== "conversations") return json(404, {});
         const conversationId = parts[2] ?? "";
         if (!conversationId && req.method === "POST") {
-          const id = `conv-${this.#next++}`;
-          this.calls.push({ kind: "create", conversationId: id, activity: body });
-          return json(200, { id, activityId: `act-${this.#next++}` });
+          // A new thread in a channel: Teams names it "<channel>;messageid=<its first activity>".
+          const activityId = `act-${this.#next++}`;
+          const channel = (body?.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+          const id = channel ? `${channel};messageid=${activityId}` : `conv-${this.#next++}`;
+          this.calls.push({ kind: "create", conversationId: channel ?? id, activityId, activity: body?.activity as Record<string, unknown> | undefined });
+          return json(200, { id, activityId });
         }
         if (parts[3] === "members") {
           const member = this.members.get(parts[4] ?? "");

@@ -1,4 +1,5 @@
-import type { CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
+import type { Activity, CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
+import type { ConnectorClient } from "botframework-connector";
 import * as cards from "../../cards/index.ts";
 import type { Config } from "../../config.ts";
 import type { FollowedThread } from "../../core/follow/threads.ts";
@@ -69,14 +70,26 @@ export function createTeamsDelivery(options: { core: Core; adapter: CloudAdapter
     }
   }
 
-  /** Posts a new message at the top of a configured channel; its thread then follows the case for staff. */
+  /**
+   * Starts a new thread in a configured channel by creating a conversation with the
+   * channel's id (what TeamsInfo.sendMessageToTeamsChannel does; a proactive send would
+   * only reply to an activity); its thread then follows the case for staff.
+   */
   async function toChannel(n: NotificationRow, target: string, conversationId: string, card: cards.MessageCard, follow?: { number: string }) {
-    const reference = (await core.threads.conversation("teams", { conversationId })) as Reference | null;
-    if (!reference) throw new RetryLater(`no conversation reference for Teams channel ${conversationId} yet: add the bot to that channel`, 60_000);
-    const sent = await post(n, target, reference, card);
+    const stored = (await core.threads.conversation("teams", { conversationId })) as Reference | null;
+    if (!stored) throw new RetryLater(`no conversation reference for Teams channel ${conversationId} yet: add the bot to that channel`, 60_000);
+    const sent = await core.outbox.once(n.id, target, async () => {
+      const created = await withConversation(stored, (context) => {
+        // The turn's connector client (credentialed or, in local mode, not) creates the thread.
+        const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+        const activity = { type: "message", attachments: [attachment(card)], summary: card.summary } as Activity;
+        return client.conversations.createConversation({ isGroup: true, channelData: { channel: { id: conversationId } }, activity, ...(stored.bot ? { bot: stored.bot } : {}), members: [] } as Parameters<ConnectorClient["conversations"]["createConversation"]>[0]);
+      });
+      return created.activityId;
+    });
     if (follow && sent.externalId) {
-      const threadReference = { ...reference, conversation: { ...(reference.conversation ?? {}), id: `${conversationId};messageid=${sent.externalId}` }, cardActivityId: sent.externalId };
-      await core.threads.follow(SYSTEM, { case: follow.number, platform: "teams", tenantId: String(reference.conversation?.tenantId ?? ""), channelId: conversationId, threadId: sent.externalId, audience: "STAFF", reference: threadReference as Record<string, unknown> });
+      const threadReference = { ...stored, activityId: undefined, conversation: { ...(stored.conversation ?? {}), id: `${conversationId};messageid=${sent.externalId}` }, cardActivityId: sent.externalId };
+      await core.threads.follow(SYSTEM, { case: follow.number, platform: "teams", tenantId: String(stored.conversation?.tenantId ?? ""), channelId: conversationId, threadId: sent.externalId, audience: "STAFF", reference: threadReference as Record<string, unknown> });
     }
   }
 
