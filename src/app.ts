@@ -4,6 +4,7 @@ import { slackEnabled, teamsEnabled, type Config } from "./config.ts";
 import { startTeamsAdapter, type TeamsAdapter } from "./adapters/teams/app.ts";
 import { startSlackAdapter, type SlackAdapter } from "./adapters/slack/app.ts";
 import { createDeliveryWorker, type DeliveryChannel, type DeliveryWorker } from "./delivery/worker.ts";
+import { createSweeper, type Sweeper } from "./delivery/sweeper.ts";
 import { loadCatalog } from "./core/catalog.ts";
 import { systemClock, type Clock } from "./core/clock.ts";
 import { CredentialVault, loadVaultKey } from "./core/crypto/credentials.ts";
@@ -28,6 +29,7 @@ export interface App {
   teams?: TeamsAdapter;
   /** Present when at least one delivery channel (Slack, Teams, email) is configured. */
   worker?: DeliveryWorker;
+  sweeper: Sweeper;
   /** Readiness fails first, in-flight work drains under the deadline, then the database closes. */
   stop(reason: string): Promise<void>;
 }
@@ -35,7 +37,7 @@ export interface App {
 export interface AppOptions {
   clock?: Clock;
   logDestination?: DestinationStream;
-  /** Tests drive the delivery worker themselves (worker.runOnce) instead of on a timer. */
+  /** Tests drive the delivery worker and the sweeps themselves (runOnce) instead of on timers. */
   manualDelivery?: boolean;
 }
 
@@ -92,6 +94,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       ? createDeliveryWorker({ core, clock: options.clock ?? systemClock, logger, channels, intervalMs: config.DELIVERY_INTERVAL_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS })
       : undefined;
     if (worker && !options.manualDelivery) worker.start();
+    const sweeper = createSweeper({ core, logger, intervalMs: config.SWEEP_INTERVAL_MS });
+    if (!options.manualDelivery) sweeper.start();
 
     let stopping: Promise<void> | undefined;
     const stop = (reason: string) =>
@@ -100,13 +104,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         http.startDraining();
         if (config.SHUTDOWN_GRACE_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS));
         const drained = await http.drain(config.SHUTDOWN_TIMEOUT_MS);
+        await sweeper.stop();
         await worker?.stop();
         await slack?.stop();
         await db.close();
         logger.info({ drained }, "stopped");
       })());
 
-    return { config, logger, db, core, http, slack, teams, worker, stop };
+    return { config, logger, db, core, http, slack, teams, worker, sweeper, stop };
   } catch (error) {
     await db.close();
     throw error;

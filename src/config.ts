@@ -38,6 +38,8 @@ export const envSchema = z.object({
   /** How often the delivery worker looks for due notifications. */
   DELIVERY_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  /** How often the clock's sweeps look for reminders, automatic closes and purges that are due. */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
 
   /** Slack: the adapter runs when both are set (HTTP mode at /slack/events). */
   SLACK_SIGNING_SECRET: z.string().optional(),

@@ -8,7 +8,8 @@ import type { CaseRef, CommentInput, FileCaseInput } from "./cases/schemas.ts";
 import { createStaffActions } from "./cases/staff-actions.ts";
 import type { CoreDeps, Ctx } from "./deps.ts";
 import { createThreads, firstDelivery } from "./follow/threads.ts";
-import { claimNotifications, deliverOnce, markDelivered, markFailed, type NotificationRow } from "./notify/deliveries.ts";
+import { sweep, upcomingActions } from "./cases/sweeps.ts";
+import { claimNotifications, deliverOnce, listNotifications, markDelivered, markFailed, retryNotifications, type NotificationRow } from "./notify/deliveries.ts";
 import { createPublications } from "./publications.ts";
 import { createSearch } from "./search.ts";
 
@@ -30,6 +31,10 @@ export function createCore(deps: CoreDeps) {
       ...createStaffActions(deps),
       /** For the clock sweeps: apply whatever is due for one case, once. */
       applyDueActions: (caseId: string) => applyDueActions(deps, caseId),
+      /** One sweep of the clock: every case with something due, until none is left. */
+      sweep: () => sweep(deps),
+      /** What the sweeps will do next, soonest first (for the operator). */
+      upcomingActions: (limit?: number) => upcomingActions(deps, limit),
     },
     directory: createDirectory(deps),
     threads: createThreads(deps),
@@ -42,6 +47,8 @@ export function createCore(deps: CoreDeps) {
       /** Sends to one destination once per notification; a retry skips destinations already reached. */
       once: (notificationId: string, target: string, send: () => Promise<string | undefined>) =>
         deliverOnce(deps.prisma, notificationId, target, () => deps.clock.now(), send),
+      list: (status: "pending" | "failed" | "dead" | "delivered", limit = 50) => listNotifications(deps.prisma, { status, limit }),
+      retry: (options: { id?: string; dead?: boolean }) => retryNotifications(deps.prisma, { ...options, now: deps.clock.now() }),
     },
     /** True the first time a platform delivery id (Slack event_id, Teams activity id) is seen. */
     firstDelivery: (platform: "slack" | "teams", eventId: string) => firstDelivery(deps, platform, eventId),

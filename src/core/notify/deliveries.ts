@@ -52,3 +52,21 @@ export async function deliverOnce(
   await prisma.deliveryReceipt.create({ data: { notificationId, target, externalId, deliveredAt: now() } });
   return { status: "sent", externalId };
 }
+
+/** The outbox as the operator sees it. "failed" = still pending after a failed attempt. */
+export async function listNotifications(prisma: PrismaClient, options: { status: "pending" | "failed" | "dead" | "delivered"; limit: number }) {
+  const where =
+    options.status === "failed"
+      ? { status: "PENDING" as const, attempts: { gt: 0 }, lastError: { not: null } }
+      : { status: options.status.toUpperCase() as "PENDING" | "DEAD" | "DELIVERED" };
+  const [total, rows] = [await prisma.notification.count({ where }), await prisma.notification.findMany({ where, orderBy: { createdAt: "asc" }, take: options.limit })];
+  return { total, rows };
+}
+
+/** Puts notifications back in line: one by id, or every dead one. Attempts start again from zero. */
+export async function retryNotifications(prisma: PrismaClient, options: { id?: string; dead?: boolean; now: Date }): Promise<number> {
+  const where = options.id ? { id: options.id, status: { in: ["DEAD" as const, "PENDING" as const] } } : { status: "DEAD" as const };
+  if (!options.id && !options.dead) return 0;
+  const result = await prisma.notification.updateMany({ where, data: { status: "PENDING", attempts: 0, availableAt: options.now } });
+  return result.count;
+}
