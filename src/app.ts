@@ -91,7 +91,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const channels: DeliveryChannel[] = [slack?.delivery, teams?.delivery].filter((c): c is DeliveryChannel => c !== undefined);
     // Without a channel the outbox simply waits: nothing is marked delivered that went nowhere.
     const worker = channels.length
-      ? createDeliveryWorker({ core, clock: options.clock ?? systemClock, logger, channels, intervalMs: config.DELIVERY_INTERVAL_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS })
+      ? createDeliveryWorker({ core, clock: options.clock ?? systemClock, logger, channels, intervalMs: config.DELIVERY_INTERVAL_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS, batchSize: config.DELIVERY_BATCH_SIZE, leaseMs: config.DELIVERY_LEASE_MS })
       : undefined;
     if (worker && !options.manualDelivery) worker.start();
     const sweeper = createSweeper({ core, logger, intervalMs: config.SWEEP_INTERVAL_MS });

@@ -38,6 +38,9 @@ export const envSchema = z.object({
   /** How often the delivery worker looks for due notifications. */
   DELIVERY_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  /** How many notifications a worker claims at once, and how long its claim lasts (a crashed worker's claim expires). */
+  DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  DELIVERY_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
   /** How often the clock's sweeps look for reminders, automatic closes and purges that are due. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
 

@@ -31,6 +31,10 @@ const HELP = `carebot operator CLI
   identity link --person ID --platform slack|teams --tenant T --user U
   case list [--view open|closed|all] [--page N] [--page-size N]
   case show NUMBER
+  outbox list [--status pending|failed|dead|delivered]
+  outbox retry ID | outbox retry --dead
+  sweep next           what the clock will do next (reminders, automatic closes, purges)
+  sweep run            apply everything due now
   demo load            load the demo data into an empty database
   migrate              apply pending migrations and exit
 
@@ -43,6 +47,7 @@ const options = {
   phone: { type: "string" }, role: { type: "string" }, channel: { type: "string" }, partner: { type: "string" },
   person: { type: "string" }, platform: { type: "string" }, tenant: { type: "string" }, user: { type: "string" },
   view: { type: "string" }, page: { type: "string" }, "page-size": { type: "string" }, json: { type: "boolean" },
+  status: { type: "string" }, dead: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -94,6 +99,26 @@ async function run(core: Core, [group, verb, arg]: string[], v: Values, hasAccou
     case "case show": {
       const c = await core.cases.get(operator, arg ?? "");
       return { case: c, text: caseDetail(c) };
+    }
+    case "outbox list": {
+      const status = (v.status ?? "pending") as "pending";
+      if (!["pending", "failed", "dead", "delivered"].includes(status)) return { text: "--status is one of pending, failed, dead, delivered", unknown: true };
+      const { total, rows } = await core.outbox.list(status);
+      const shown = rows.map((r) => ({ id: r.id, event: r.event, case: (r.payload as { number?: string }).number ?? "", attempts: r.attempts, next: r.availableAt.toISOString(), error: r.lastError ?? "" }));
+      return { total, rows, text: `${table(shown, ["id", "event", "case", "attempts", "next", "error"])}\n${total} ${status}` };
+    }
+    case "outbox retry": {
+      const count = await core.outbox.retry({ id: arg, dead: v.dead });
+      const text = !arg && !v.dead ? "Nothing to retry: give an id, or --dead." : `${count} notification(s) put back in line.`;
+      return { count, text };
+    }
+    case "sweep next": {
+      const next = await core.cases.upcomingActions(20);
+      return { next, text: table(next.map((a) => ({ case: a.number, action: a.action, due: a.dueAt.toISOString() })), ["case", "action", "due"]) };
+    }
+    case "sweep run": {
+      const result = await core.cases.sweep();
+      return { ...result, text: `Applied: ${result.actions.REMIND} reminders, ${result.actions.AUTO_CLOSE} automatic closes, ${result.actions.PURGE_CREDENTIALS} credential purges.` };
     }
     case "demo load": {
       const loaded = await loadDemoData(core, hasAccounts);

@@ -18,6 +18,8 @@ export class FakeSlackApi {
   #server?: Server;
   #ts = 1_700_000_000_000_100;
   #failures: { method: string; status: number; retryAfter?: number }[] = [];
+  /** Milliseconds every answer waits (a slow Slack). */
+  delayMs = 0;
   /** What apps.connections.open hands a Socket Mode client. */
   socketUrl = "";
 
@@ -77,8 +79,11 @@ export class FakeSlackApi {
           return;
         }
         this.calls.push({ method, args });
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify(this.#answer(method, args)));
+        const answer = JSON.stringify(this.#answer(method, args));
+        setTimeout(() => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(answer);
+        }, this.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));

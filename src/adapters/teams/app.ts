@@ -78,15 +78,8 @@ function isLoopback(req: IncomingMessage): boolean {
   return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
 }
 
-export function startTeamsAdapter(options: { config: Config; core: Core; logger: Logger; http: HttpServer }): TeamsAdapter {
-  const { config, core } = options;
-  const logger = options.logger.child({ module: "adapters/teams" });
-  const local = !config.TEAMS_APP_ID;
-  if (local) {
-    logger.warn(
-      "TEAMS LOCAL MODE: no TEAMS_APP_ID, so Bot Framework tokens are NOT checked. Only loopback traffic (the Bot Framework Emulator or Agents Playground on this machine) is accepted. Never expose this to a network.",
-    );
-  }
+/** botbuilder's adapter with our credentials: shared by the route and by delivery-only processes. */
+export function createTeamsCloudAdapter(config: Config): RouteAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.TEAMS_APP_ID ?? "",
     MicrosoftAppPassword: config.TEAMS_APP_PASSWORD ?? "",
@@ -107,7 +100,19 @@ export function startTeamsAdapter(options: { config: Config; core: Core; logger:
         }
       : {}),
   });
-  const adapter = new RouteAdapter(auth);
+  return new RouteAdapter(auth);
+}
+
+export function startTeamsAdapter(options: { config: Config; core: Core; logger: Logger; http: HttpServer }): TeamsAdapter {
+  const { config, core } = options;
+  const logger = options.logger.child({ module: "adapters/teams" });
+  const local = !config.TEAMS_APP_ID;
+  if (local) {
+    logger.warn(
+      "TEAMS LOCAL MODE: no TEAMS_APP_ID, so Bot Framework tokens are NOT checked. Only loopback traffic (the Bot Framework Emulator or Agents Playground on this machine) is accepted. Never expose this to a network.",
+    );
+  }
+  const adapter = createTeamsCloudAdapter(config);
   const bot = new CareBot(core, logger);
 
   // A failure inside a turn: the user gets a way forward and a reference, the log gets the cause.

@@ -1,0 +1,45 @@
+import { openAppDatabase } from "./app.ts";
+import { loadConfig } from "./config.ts";
+import { loadCatalog } from "./core/catalog.ts";
+import { systemClock } from "./core/clock.ts";
+import { CredentialVault, loadVaultKey } from "./core/crypto/credentials.ts";
+import { applyMigrations } from "./core/db/migrate.ts";
+import { toCaseError } from "./core/errors.ts";
+import { createCore } from "./core/index.ts";
+import { deliveryChannels } from "./delivery/channels.ts";
+import { createDeliveryWorker } from "./delivery/worker.ts";
+import { createLogger } from "./logger.ts";
+
+/**
+ * `npm run worker`: delivery only, no HTTP, to scale delivery out beside the servers.
+ * Several may run on one PostgreSQL: they claim notifications with SKIP LOCKED and
+ * share receipts, so none is lost or sent twice to one destination.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  if (!config.DATABASE_URL) logger.warn("the delivery worker normally runs beside servers on PostgreSQL (DATABASE_URL); the embedded database admits one process");
+  const db = await openAppDatabase(config, logger);
+  await applyMigrations(db.migrationTarget);
+  const key = loadVaultKey({ key: config.CREDENTIALS_KEY, dataDir: config.DATA_DIR, production: config.production, logger });
+  const core = createCore({ prisma: db.prisma, clock: systemClock, catalog: loadCatalog(config.CATALOG_FILE), vault: new CredentialVault(key), logger });
+  const channels = deliveryChannels(config, core, logger);
+  if (channels.length === 0) {
+    logger.fatal("no delivery channel configured (Slack or Teams): nothing to do");
+    process.exit(78);
+  }
+  const worker = createDeliveryWorker({ core, clock: systemClock, logger, channels, intervalMs: config.DELIVERY_INTERVAL_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS, batchSize: config.DELIVERY_BATCH_SIZE, leaseMs: config.DELIVERY_LEASE_MS });
+  worker.start();
+  logger.info({ channels: channels.map((c) => c.name) }, "delivery worker running");
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      void worker.stop().then(() => db.close()).then(() => process.exit(0));
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  const failure = toCaseError(error);
+  createLogger().fatal({ err: failure.code === "CONFIG" ? undefined : error }, failure.code === "CONFIG" ? failure.message : "delivery worker failed to start");
+  process.exit(failure.code === "CONFIG" ? 78 : 1);
+});
