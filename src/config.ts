@@ -58,6 +58,10 @@ export const envSchema = z.object({
   /** DM the customer about their case when no Slack thread follows it (default on). */
   SLACK_DM_FALLBACK: booleanish.default(true),
 
+  /** Email to CC addresses: an SMTP URL (smtp://user:pass@host:587, smtps://…); unset, email is skipped. */
+  SMTP_URL: z.string().url().optional(),
+  SMTP_FROM: z.string().default("carebot support <support@localhost>"),
+
   /** Teams: the adapter runs at /api/messages when an app id is set, or in local mode. */
   TEAMS_APP_ID: z.string().optional(),
   TEAMS_APP_PASSWORD: z.string().optional(),

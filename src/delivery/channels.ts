@@ -5,6 +5,7 @@ import { createTeamsDelivery } from "../adapters/teams/delivery.ts";
 import { slackEnabled, teamsEnabled, type Config } from "../config.ts";
 import type { Core } from "../core/index.ts";
 import type { Logger } from "../logger.ts";
+import { createEmailDelivery } from "./email.ts";
 import type { DeliveryChannel } from "./worker.ts";
 
 /**
@@ -20,5 +21,6 @@ export function deliveryChannels(config: Config, core: Core, logger: Logger): De
   if (teamsEnabled(config)) {
     channels.push(createTeamsDelivery({ core, adapter: createTeamsCloudAdapter(config), botAppId: config.TEAMS_APP_ID ?? "", config, logger }));
   }
+  if (config.SMTP_URL) channels.push(createEmailDelivery({ core, smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, logger }));
   return channels;
 }
