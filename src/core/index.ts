@@ -10,6 +10,7 @@ import type { CoreDeps, Ctx } from "./deps.ts";
 import { createThreads, firstDelivery } from "./follow/threads.ts";
 import { sweep, upcomingActions } from "./cases/sweeps.ts";
 import { claimNotifications, deliverOnce, listNotifications, markDelivered, markFailed, retryNotifications, type NotificationRow } from "./notify/deliveries.ts";
+import { createKnowledge } from "./knowledge/knowledge.ts";
 import { createPublications } from "./publications.ts";
 import { createSearch } from "./search.ts";
 
@@ -39,6 +40,7 @@ export function createCore(deps: CoreDeps) {
     directory: createDirectory(deps),
     threads: createThreads(deps),
     publications: createPublications(deps),
+    knowledge: createKnowledge(deps),
     /** The outbox's delivery side, for the delivery worker and its channels. */
     outbox: {
       claim: (limit: number, leaseMs: number) => claimNotifications(deps.prisma, { now: deps.clock.now(), limit, leaseMs }),
