@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { readArticles, SAMPLE_ARTICLES_DIR } from "../core/knowledge/article-files.ts";
 import { openAppDatabase } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { loadCatalog } from "../core/catalog.ts";
@@ -33,6 +35,10 @@ const HELP = `carebot operator CLI
   case show NUMBER
   outbox list [--status pending|failed|dead|delivered]
   outbox retry ID | outbox retry --dead
+  knowledge import DIR   import Markdown articles (the full set: articles no longer there are retired)
+  knowledge search words [--product KEY]
+  publish update --title T --body-file F
+  publish rca --title T --body-file F --severity S1
   sweep next           what the clock will do next (reminders, automatic closes, purges)
   sweep run            apply everything due now
   demo load            load the demo data into an empty database
@@ -47,7 +53,8 @@ const options = {
   phone: { type: "string" }, role: { type: "string" }, channel: { type: "string" }, partner: { type: "string" },
   person: { type: "string" }, platform: { type: "string" }, tenant: { type: "string" }, user: { type: "string" },
   view: { type: "string" }, page: { type: "string" }, "page-size": { type: "string" }, json: { type: "boolean" },
-  status: { type: "string" }, dead: { type: "boolean" },
+  status: { type: "string" }, dead: { type: "boolean" }, product: { type: "string" }, title: { type: "string" },
+  "body-file": { type: "string" }, severity: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -55,7 +62,8 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositi
 
 const operator: Ctx = { actor: { operator: true }, source: "cli" };
 
-async function run(core: Core, [group, verb, arg]: string[], v: Values, hasAccounts: () => Promise<boolean>): Promise<unknown> {
+async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values, hasAccounts: () => Promise<boolean>): Promise<unknown> {
+  const rest = [arg, ...more].filter((x): x is string => x !== undefined);
   const d = core.directory;
   switch (`${group} ${verb ?? ""}`.trim()) {
     case "account create":
@@ -111,6 +119,21 @@ async function run(core: Core, [group, verb, arg]: string[], v: Values, hasAccou
       const count = await core.outbox.retry({ id: arg, dead: v.dead });
       const text = !arg && !v.dead ? "Nothing to retry: give an id, or --dead." : `${count} notification(s) put back in line.`;
       return { count, text };
+    }
+    case "knowledge import": {
+      const result = await core.knowledge.import(operator, readArticles(arg ?? SAMPLE_ARTICLES_DIR));
+      return { ...result, text: `${result.articles} articles: ${result.created} new, ${result.updated} updated, ${result.retired} retired.` };
+    }
+    case "knowledge search": {
+      const words = rest.join(" ");
+      const hits = await core.knowledge.search(operator, { query: words, product: v.product });
+      return { hits, text: table(hits.map((h) => ({ slug: h.slug, product: h.product, title: h.title })), ["slug", "product", "title"]) };
+    }
+    case "publish update":
+    case "publish rca": {
+      const body = v["body-file"] ? readFileSync(v["body-file"], "utf8") : "";
+      const result = await core.publications.publish(operator, { kind: verb === "rca" ? "RCA" : "PRODUCT_UPDATE", title: v.title ?? "", body, severity: v.severity as "S1" | undefined });
+      return { ...result, text: `Published ${result.id}.` };
     }
     case "sweep next": {
       const next = await core.cases.upcomingActions(20);

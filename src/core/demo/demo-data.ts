@@ -1,5 +1,6 @@
 import type { Core } from "../index.ts";
 import type { Ctx } from "../deps.ts";
+import { readArticles, SAMPLE_ARTICLES_DIR } from "../knowledge/article-files.ts";
 
 /**
  * Demo data for a first look: a university (parent) with two departments
@@ -90,5 +91,9 @@ export async function loadDemoData(core: Core, hasAccounts: () => Promise<boolea
     product: "player", feature: "plugins",
   });
   await core.cases.close(as(max.id), closed.case.number, { reason: "SOLUTION_PROVIDED", note: "Available through the playback-rates plugin setting." });
+
+  await core.knowledge.import(operator, readArticles(SAMPLE_ARTICLES_DIR));
+  await core.publications.publish(operator, { kind: "PRODUCT_UPDATE", title: "October release: resumable uploads and faster captions", body: "Uploads now resume after a dropped connection, and machine captions arrive about twice as fast." });
+  await core.publications.publish(operator, { kind: "RCA", severity: "S1", title: "RCA: playback outage of 14 September", body: "Between 09:12 and 09:47 UTC a configuration change to the delivery network stopped playback for all viewers. The change was rolled back; changes to the delivery network now go out region by region." });
   return true;
 }
