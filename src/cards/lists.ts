@@ -64,6 +64,20 @@ export interface KnowledgeHit {
   url?: string;
 }
 
+/** One article, readable in chat; "This answered my question" ends a filing and is counted. */
+export function buildArticleCard(article: { slug: string; title: string; productName: string; body: string; updatedAt: Date }): MessageCard {
+  return {
+    surface: "message",
+    summary: article.title,
+    blocks: [
+      { type: "heading", text: article.title },
+      { type: "context", text: `${article.productName} · updated ${formatTime(article.updatedAt)}` },
+      { type: "text", text: article.body },
+      { type: "actions", actions: [{ id: "knowledge.answered", label: "This answered my question", value: article.slug, style: "primary" }, { id: "case.new", label: "File a case anyway", value: "new" }] },
+    ],
+  };
+}
+
 export function buildKnowledgeResults(query: string, hits: KnowledgeHit[], options: { whileFiling?: boolean } = {}): MessageCard {
   const blocks: Block[] = [{ type: "heading", text: `Answers for: ${query}` }];
   if (hits.length === 0) blocks.push({ type: "text", text: "No articles match. You can file a case and an engineer will help." });

@@ -29,6 +29,7 @@ export type ActionId =
   | "severity.guide"
   | "knowledge.open"
   | "knowledge.answered"
+  | "knowledge.suggest"
   | "home.refresh";
 
 export interface CardAction {

@@ -15,7 +15,7 @@ export interface SlackWorld {
   close(): Promise<void>;
 }
 
-export async function startSlackWorld(): Promise<SlackWorld> {
+export async function startSlackWorld(extraEnv: Record<string, string> = {}): Promise<SlackWorld> {
   const slack = new FakeSlackApi();
   await slack.start();
   const t = await startTestApp({
@@ -25,6 +25,7 @@ export async function startSlackWorld(): Promise<SlackWorld> {
     SLACK_TRIAGE_CHANNEL: "CTRIAGE",
     SLACK_ONCALL_CHANNEL: "CONCALL",
     SLACK_MANAGEMENT_CHANNEL: "CMGMT",
+    ...extraEnv,
   });
   const w = await buildWorld(t.app.core);
   const operator: Ctx = { actor: { operator: true }, source: "cli" };

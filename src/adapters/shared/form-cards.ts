@@ -12,6 +12,8 @@ export interface NewCaseOptions {
   values?: Record<string, string | undefined>;
   errors?: Record<string, string>;
   key?: string;
+  /** Offer knowledge articles that match the subject typed so far. */
+  suggest?: boolean;
 }
 
 export async function newCaseForm(core: Core, ctx: Ctx, options: NewCaseOptions): Promise<FormCard> {
@@ -24,7 +26,10 @@ export async function newCaseForm(core: Core, ctx: Ctx, options: NewCaseOptions)
     description: options.description,
     ...cards.newCaseValues(options.values ?? {}),
   };
+  const subject = values.subject?.trim() ?? "";
+  const suggestions = options.suggest && subject.length >= 3 ? await core.knowledge.search(ctx, { query: subject, limit: 3 }) : undefined;
   return cards.buildNewCaseForm({
+    suggestions,
     catalog: core.catalog,
     accounts: accounts.map((a) => ({ id: a.id, name: a.name })),
     contacts: contacts.map((c) => ({ id: c.id, name: c.name })),

@@ -100,15 +100,16 @@ export function registerActions(app: App, core: Core, logger: Logger): void {
   });
   on("home.refresh", async ({ body, client }) => publishHome(core, client, where(body).teamId, body.user.id, logger));
 
-  // The product of an open new-case form changed: narrow the feature list, keep every value.
-  app.action<BlockAction>("product", async ({ ack, body, client }) => {
+  // The new-case form changed: the product narrows the features, the subject brings knowledge suggestions. Every value is kept.
+  app.action<BlockAction>(/^(product|subject|knowledge\.suggest)$/, async ({ ack, body, action, client }) => {
     await ack();
-    if (!body.view) return;
+    if (!body.view || body.view.callback_id !== "case.new") return;
     const values = formValues(body.view.state);
     const state = formState(body.view.private_metadata);
+    const productChanged = (action as { action_id?: string }).action_id === "product";
     try {
       const ctx = await ctxOf(client, body);
-      const card = await newCaseForm(core, ctx, { key: state.key, channel: state.channel, linked: state.linked, values: { ...values, feature: undefined } });
+      const card = await newCaseForm(core, ctx, { key: state.key, channel: state.channel, linked: state.linked, values: productChanged ? { ...values, feature: undefined } : values, suggest: true });
       await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: cards.renderSlackModal(card).view });
     } catch (error) {
       // A stale hash means the user changed the form again meanwhile; the next change refreshes it.
@@ -116,6 +117,29 @@ export function registerActions(app: App, core: Core, logger: Logger): void {
     }
   });
 
-  // Link buttons (knowledge, RCAs) open in the browser; Slack still sends the click, which needs only an ack.
-  app.action<BlockAction>(ACTION("knowledge.open"), async ({ ack }) => ack());
+  // An article: over the form when filing (so "This answered my question" can end the filing), else privately in the channel.
+  app.action<BlockAction>(ACTION("knowledge.open"), async ({ ack, body, action, client }) => {
+    await ack();
+    const button = action as ButtonAction;
+    if (button.url) return; // a link: the browser opened it
+    try {
+      const article = await core.knowledge.get(await ctxOf(client, body), button.value ?? "");
+      const card = cards.buildArticleCard(article);
+      if (body.view) await showForm(client, body.trigger_id, { surface: "form", callbackId: "done", title: "Article", submitLabel: "Back", state: {}, blocks: card.blocks }, true);
+      else await tell(client, body, card);
+    } catch (error) {
+      await tell(client, body, errorCard(error, logger).card);
+    }
+  });
+
+  on("knowledge.answered", async ({ ctx, body, value, client }) => {
+    await core.knowledge.answered(ctx, { slug: value, query: "" });
+    const thanks = cards.buildConfirmation("Glad that helped", "No case was filed. If the problem comes back, file a case any time with /case new.");
+    if (body.view) {
+      // Ends the filing: the form underneath becomes the thank-you too.
+      const view = cards.renderSlackModal({ surface: "form", callbackId: "done", title: "Thanks", submitLabel: "Close", state: {}, blocks: thanks.blocks }).view;
+      await client.views.update({ view_id: body.view.root_view_id ?? body.view.id, view });
+      if (body.view.root_view_id && body.view.root_view_id !== body.view.id) await client.views.update({ view_id: body.view.id, view });
+    } else await tell(client, body, thanks);
+  });
 }

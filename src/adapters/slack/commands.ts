@@ -88,6 +88,7 @@ export function registerCommands(app: App, core: Core, logger: Logger): void {
           return;
         }
         case "search":
+          await say(cards.buildKnowledgeResults(parsed.words, await core.knowledge.search(ctx, { query: parsed.words })));
           await say(cards.buildSearchResults(await core.search(ctx, { query: parsed.words })));
           return;
       }

@@ -152,6 +152,7 @@ export class CareBot extends TeamsActivityHandler {
         return;
       }
       case "search":
+        await this.say(context, cards.buildKnowledgeResults(parsed.words, await this.core.knowledge.search(ctx, { query: parsed.words })));
         await this.say(context, cards.buildSearchResults(await this.core.search(ctx, { query: parsed.words })));
         return;
       case "follow": {
@@ -200,7 +201,8 @@ export class CareBot extends TeamsActivityHandler {
   }
 
   protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
-    const { callbackId = "", state = {}, ...values } = (request.data ?? {}) as { callbackId?: string; state?: Record<string, string> } & Record<string, string>;
+    const { callbackId = "", state = {}, action, value, ...values } = (request.data ?? {}) as { callbackId?: string; state?: Record<string, string>; action?: string; value?: string } & Record<string, string>;
+    if (action && action.startsWith("knowledge.")) return this.knowledgeInDialog(context, action, value ?? "", values, state);
     if (callbackId === "done") return dialogMessage("Done.");
     let ctx: Ctx;
     try {
@@ -226,6 +228,28 @@ export class CareBot extends TeamsActivityHandler {
       if (failure.code === "REOPEN_WINDOW_PASSED") return dialog({ surface: "form", callbackId: "done", title: "Case closed", submitLabel: "Close", state: {}, blocks: reopenOffer(failure.message, state.case ?? "").blocks });
       const again = await this.formWithErrors(ctx, callbackId, values, state, failure);
       return again ? dialog(again) : dialog({ surface: "form", callbackId: "done", title: "carebot", submitLabel: "Close", state: {}, blocks: this.errorCard(error).blocks });
+    }
+  }
+
+  /** Knowledge while filing: suggestions for the subject, an article, "this answered my question" (which ends the filing). */
+  private async knowledgeInDialog(context: TurnContext, action: string, value: string, values: Record<string, string>, state: Record<string, string>): Promise<TaskModuleResponse> {
+    try {
+      const ctx = await this.ctx(context);
+      switch (action) {
+        case "knowledge.suggest":
+          return dialog(await newCaseForm(this.core, ctx, { key: state.key, linked: state.linked, values, suggest: true }));
+        case "knowledge.open": {
+          const article = cards.buildArticleCard(await this.core.knowledge.get(ctx, value));
+          return dialog({ surface: "form", callbackId: "done", title: "Article", submitLabel: "Close", state: {}, blocks: article.blocks });
+        }
+        case "knowledge.answered":
+          await this.core.knowledge.answered(ctx, { slug: value, query: values.subject ?? "" });
+          return dialogMessage("Glad that helped: no case was filed.");
+        default:
+          return dialogMessage("That button is not available any more.");
+      }
+    } catch (error) {
+      return dialog({ surface: "form", callbackId: "done", title: "carebot", submitLabel: "Close", state: {}, blocks: this.errorCard(error).blocks });
     }
   }
 
@@ -279,6 +303,11 @@ export class CareBot extends TeamsActivityHandler {
         case "case.details":
         case "case.open":
           return card(cards.buildCaseCard(await this.core.cases.get(ctx, number), this.core.catalog, { maxComments: verb === "case.details" ? 20 : 5 }));
+        case "knowledge.open":
+          return card(cards.buildArticleCard(await this.core.knowledge.get(ctx, number)));
+        case "knowledge.answered":
+          await this.core.knowledge.answered(ctx, { slug: number, query: "" });
+          return card(cards.buildConfirmation("Glad that helped", "No case was filed. Type new case any time if the problem comes back."));
         case "list.page": {
           const [view = "open", page = "1"] = number.split(":");
           return card(cards.buildCaseList(await this.core.cases.list(ctx, { view, page: Number(page) }), view as "open"));

@@ -26,6 +26,11 @@ export function teamsCard(card: cards.Card, options: { inlineForm?: boolean } = 
   const convert = (action: AdaptiveElement): AdaptiveElement => {
     const data = action.data as { action?: string; value?: string } | undefined;
     const id = (action.verb as string | undefined) ?? data?.action;
+    // In a dialog, "Check for answers" sends what was typed, and every button carries the form's state back.
+    if (card.surface === "form" && action.type === "Action.Submit" && data?.action) {
+      const { associatedInputs: _none, ...rest } = action;
+      return id === "knowledge.suggest" ? { ...rest, data: { ...data, callbackId: card.callbackId, state: card.state } } : { ...action, data: { ...data, callbackId: card.callbackId, state: card.state } };
+    }
     if (id && OPENS_A_DIALOG.has(id) && (action.type === "Action.Execute" || action.type === "Action.Submit")) {
       return { type: "Action.Submit", title: action.title, data: { msteams: { type: "task/fetch" }, action: id, value: data?.value ?? "" } };
     }

@@ -49,6 +49,8 @@ function inputBlock(input: InputModel): InputBlock {
         ...base,
         ...placeholder,
         multiline: input.kind === "textarea",
+        // Tell the bot while typing (e.g. the subject, for knowledge suggestions).
+        ...(input.refreshOnChange && input.kind === "text" ? { dispatch_action_config: { trigger_actions_on: ["on_character_entered" as const] } } : {}),
         max_length: max,
         // A secret is never sent back to the client, not even into the form it came from.
         ...(input.value && input.kind !== "secret" ? { initial_value: input.value.slice(0, max) } : {}),
