@@ -43,8 +43,8 @@ export function buildHome(d: Dashboard): HomeCard {
         "Nothing viewed yet.",
       ),
       ...section("Knowledge", d.knowledge.slice(0, 6).map<Block>((k) => ({ type: "item", title: k.title, action: { id: "knowledge.open", label: "Open", value: k.url, url: k.url }, optional: true })), "No links configured."),
-      ...section("Product updates", d.productUpdates.slice(0, 5).map<Block>((p) => ({ type: "item", title: p.title, subtitle: formatTime(p.publishedAt), optional: true })), "No product updates yet."),
-      ...section("Root-cause analyses (S1 incidents)", d.rcas.slice(0, 5).map<Block>((p) => ({ type: "item", title: p.title, subtitle: formatTime(p.publishedAt), optional: true })), "No RCAs published."),
+      ...section("Product updates", d.productUpdates.slice(0, 5).map<Block>((p) => ({ type: "item", title: p.title, subtitle: formatTime(p.publishedAt), action: { id: "publication.open", label: "Read", value: p.id }, optional: true })), "No product updates yet."),
+      ...section("Root-cause analyses (S1 incidents)", d.rcas.slice(0, 5).map<Block>((p) => ({ type: "item", title: p.title, subtitle: formatTime(p.publishedAt), action: { id: "publication.open", label: "Read", value: p.id }, optional: true })), "No RCAs published."),
     ],
   };
 }

@@ -64,6 +64,19 @@ export interface KnowledgeHit {
   url?: string;
 }
 
+/** A product update or an RCA, readable in chat. */
+export function buildPublicationCard(p: { kind: "PRODUCT_UPDATE" | "RCA"; title: string; body: string; publishedAt: Date }): MessageCard {
+  return {
+    surface: "message",
+    summary: p.title,
+    blocks: [
+      { type: "heading", text: p.title },
+      { type: "context", text: `${p.kind === "RCA" ? "Root-cause analysis (S1 incident)" : "Product update"} · ${formatTime(p.publishedAt)}` },
+      { type: "text", text: p.body },
+    ],
+  };
+}
+
 /** One article, readable in chat; "This answered my question" ends a filing and is counted. */
 export function buildArticleCard(article: { slug: string; title: string; productName: string; body: string; updatedAt: Date }): MessageCard {
   return {

@@ -30,6 +30,7 @@ export type ActionId =
   | "knowledge.open"
   | "knowledge.answered"
   | "knowledge.suggest"
+  | "publication.open"
   | "home.refresh";
 
 export interface CardAction {

@@ -135,4 +135,13 @@ describe("Slack: following a case in its thread", () => {
     expect(blockKitProblems(view, "home")).toEqual([]);
     expect(JSON.stringify(view)).toContain("Player error 1002");
   });
+
+  it("publishes an RCA that the home tab lists and a click reads", async () => {
+    const { id } = await s.t.app.core.publications.publish({ actor: { operator: true }, source: "cli" }, { kind: "RCA", severity: "S1", title: "RCA: upload outage", body: "A certificate expired on the upload servers." });
+    await sendToSlackEndpoint(s.endpoint, eventBody({ type: "app_home_opened", user: s.users.ada, channel: "DADA", tab: "home", event_ts: "1700000010.1" }, "EvHome2"), JSON_TYPE);
+    await s.slack.waitFor("views.publish", (a) => JSON.stringify(a.view).includes("RCA: upload outage"));
+    await sendToSlackEndpoint(s.endpoint, blockAction({ user: s.users.ada, actionId: "publication.open", value: id, channel: "DADA", message: { ts: "1.9", type: "message", text: "x" } }), FORM);
+    const read = await s.slack.waitFor("chat.postEphemeral", (a) => JSON.stringify(a).includes("A certificate expired"));
+    expect(read.user).toBe(s.users.ada);
+  });
 });

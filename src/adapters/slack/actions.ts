@@ -132,6 +132,8 @@ export function registerActions(app: App, core: Core, logger: Logger): void {
     }
   });
 
+  on("publication.open", async ({ ctx, body, value, client }) => tell(client, body, cards.buildPublicationCard(await core.publications.read(ctx, value))));
+
   on("knowledge.answered", async ({ ctx, body, value, client }) => {
     await core.knowledge.answered(ctx, { slug: value, query: "" });
     const thanks = cards.buildConfirmation("Glad that helped", "No case was filed. If the problem comes back, file a case any time with /case new.");

@@ -305,6 +305,8 @@ export class CareBot extends TeamsActivityHandler {
           return card(cards.buildCaseCard(await this.core.cases.get(ctx, number), this.core.catalog, { maxComments: verb === "case.details" ? 20 : 5 }));
         case "knowledge.open":
           return card(cards.buildArticleCard(await this.core.knowledge.get(ctx, number)));
+        case "publication.open":
+          return card(cards.buildPublicationCard(await this.core.publications.read(ctx, number)));
         case "knowledge.answered":
           await this.core.knowledge.answered(ctx, { slug: number, query: "" });
           return card(cards.buildConfirmation("Glad that helped", "No case was filed. Type new case any time if the problem comes back."));
