@@ -72,3 +72,25 @@ describe("knowledge search", () => {
     expect(bad.message).toContain('unknown product "toaster"');
   });
 });
+
+describe("product updates and RCAs", () => {
+  let t: TestCore;
+  let w: World;
+  beforeAll(async () => {
+    t = await startTestCore();
+    w = await buildWorld(t.core);
+  });
+  afterAll(() => t.close());
+
+  it("are published by staff, RCAs for S1 incidents only, and listed newest first for anyone", async () => {
+    const rca = await refusal(t.core.publications.publish(operator, { kind: "RCA", severity: "S2", title: "RCA: slow uploads", body: "…" }));
+    expect(rca).toMatchObject({ field: "severity", message: "RCAs are published for S1 incidents only." });
+    expect((await refusal(t.core.publications.publish(as(w.people.acmeUser.id), { kind: "PRODUCT_UPDATE", title: "x", body: "y" }))).code).toBe("FORBIDDEN");
+    await t.core.publications.publish(as(w.people.engineer.id), { kind: "PRODUCT_UPDATE", title: "March release", body: "Faster uploads." });
+    t.clock.advance(60_000);
+    const { id } = await t.core.publications.publish(operator, { kind: "RCA", severity: "S1", title: "RCA: playback outage", body: "Root cause: an expired certificate." });
+    const rcas = await t.core.publications.latest(as(w.people.acmeUser.id), "RCA");
+    expect(rcas.map((r) => r.title)).toEqual(["RCA: playback outage"]);
+    expect((await t.core.publications.read(as(w.people.acmeUser.id), id)).body).toContain("expired certificate");
+  });
+});

@@ -4,7 +4,7 @@ import { loadActor } from "../accounts/actors.ts";
 import { isVendorSide } from "../accounts/policy.ts";
 import { recordAudit } from "../audit.ts";
 import { findProduct } from "../catalog.ts";
-import { inTransaction } from "../db/tx.ts";
+import { inTransaction, type Tx } from "../db/tx.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
@@ -48,6 +48,16 @@ const searchSchema = z.object({
   limit: z.number().int().min(1).max(25).default(5),
 });
 
+/** (Re)computes the search vectors of the given articles: title A, tags B, body C, English stemming. */
+export async function refreshSearchVectors(db: Pick<Tx, "$executeRaw">, slugs: string[]): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "KnowledgeArticle" SET "searchVector" =
+      setweight(to_tsvector('english', title), 'A') ||
+      setweight(to_tsvector('english', array_to_string(tags, ' ')), 'B') ||
+      setweight(to_tsvector('english', body), 'C')
+    WHERE slug = ANY(${slugs})`;
+}
+
 export function createKnowledge(deps: CoreDeps) {
   const productName = (key: string) => findProduct(deps.catalog, key)?.name ?? key;
   const known = (ctx: Ctx) => loadActor(deps.prisma, ctx.actor);
@@ -77,12 +87,7 @@ export function createKnowledge(deps: CoreDeps) {
           }
         }
         const slugs = articles.map((a) => a.slug);
-        await tx.$executeRaw`
-          UPDATE "KnowledgeArticle" SET "searchVector" =
-            setweight(to_tsvector('english', title), 'A') ||
-            setweight(to_tsvector('english', array_to_string(tags, ' ')), 'B') ||
-            setweight(to_tsvector('english', body), 'C')
-          WHERE slug = ANY(${slugs})`;
+        await refreshSearchVectors(tx, slugs);
         const retired = await tx.knowledgeArticle.updateMany({ where: { slug: { notIn: slugs }, retiredAt: null }, data: { retiredAt: now } });
         await recordAudit(tx, { actor, action: "knowledge.imported", changes: { articles: articles.length, created, retired: retired.count }, source: ctx.source, at: now });
         return { articles: articles.length, created, updated: articles.length - created, retired: retired.count };
