@@ -4,7 +4,7 @@ export { buildNewCaseForm, featureValue, NEW_CASE_FIELDS, type NewCaseField } fr
 export { buildEscalationAck, buildEscalationForm } from "./escalation-cards.ts";
 export { buildSeverityGuide, buildSeverityRecommendation } from "./severity-guide.ts";
 export * from "./staff-forms.ts";
-export { buildArticleCard, buildPublicationCard, buildCaseList, buildKnowledgeResults, buildSearchResults, VIEW_TITLE, type KnowledgeHit } from "./lists.ts";
+export { buildArticleCard, buildKnowledgeBrowse, buildPublicationCard, buildCaseList, buildKnowledgeResults, buildSearchResults, VIEW_TITLE, type KnowledgeHit } from "./lists.ts";
 export { buildHome, type Dashboard } from "./home.ts";
 export { buildAccessGuidance, buildConfirmation, buildErrorNotice, buildNotice } from "./notices.ts";
 export { renderSlackHome, renderSlackMessage, renderSlackModal, escapeMrkdwn, type SlackMessage, type SlackModal } from "./render/block-kit.ts";

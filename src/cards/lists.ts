@@ -64,6 +64,30 @@ export interface KnowledgeHit {
   url?: string;
 }
 
+/** Browsing knowledge: the products to choose from, or one product's articles. */
+export function buildKnowledgeBrowse(input: { products: { key: string; name: string }[] } | { product: string; articles: { slug: string; title: string; updatedAt: Date }[] }): MessageCard {
+  if ("products" in input) {
+    return {
+      surface: "message",
+      summary: "Browse answers by product",
+      blocks: [
+        { type: "heading", text: "Browse answers by product" },
+        ...input.products.map<Block>((p) => ({ type: "item", title: p.name, action: { id: "knowledge.browse", label: "Articles", value: p.key }, optional: true })),
+      ],
+    };
+  }
+  return {
+    surface: "message",
+    summary: `Articles about ${input.product}`,
+    blocks: [
+      { type: "heading", text: `Articles: ${input.product}` },
+      ...(input.articles.length ? [] : [{ type: "text" as const, text: "No articles about this product yet." }]),
+      ...input.articles.map<Block>((a) => ({ type: "item", title: a.title, subtitle: `updated ${formatTime(a.updatedAt)}`, action: { id: "knowledge.open", label: "Read", value: a.slug }, optional: true })),
+      { type: "actions", actions: [{ id: "knowledge.browse", label: "All products", value: "" }, { id: "case.new", label: "File a case", value: "new", style: "primary" }] },
+    ],
+  };
+}
+
 /** A product update or an RCA, readable in chat. */
 export function buildPublicationCard(p: { kind: "PRODUCT_UPDATE" | "RCA"; title: string; body: string; publishedAt: Date }): MessageCard {
   return {

@@ -31,6 +31,7 @@ export type ActionId =
   | "knowledge.answered"
   | "knowledge.suggest"
   | "publication.open"
+  | "knowledge.browse"
   | "home.refresh";
 
 export interface CardAction {

@@ -34,6 +34,17 @@ describe("knowledge in chat: search for answers before filing", () => {
     await expect.poll(async () => (await s.t.app.db.prisma.knowledgeArticle.findUniqueOrThrow({ where: { slug: "large-upload-fails" } })).answeredCount).toBe(1);
   });
 
+  it("browses articles by product on both platforms", async () => {
+    await sendToSlackEndpoint(s.endpoint, commandBody({ text: "browse", user: s.users.ada, responseUrl: s.slack.responseUrl("browse-all") }), FORM);
+    await s.slack.waitFor("respond", (a) => JSON.stringify(a).includes("Browse answers by product") && JSON.stringify(a).includes("Analytics"));
+    await sendToSlackEndpoint(s.endpoint, commandBody({ text: "browse captions", user: s.users.ada, responseUrl: s.slack.responseUrl("browse-captions") }), FORM);
+    const captions = await s.slack.waitFor("respond", (a) => JSON.stringify(a).includes("Machine captions are missing"));
+    expect(JSON.stringify(captions)).not.toContain("Webcast viewers see buffering");
+    await s.t.app.core.directory.linkIdentity(operator, { personId: s.w.people.acmeUser.id, platform: "teams", tenantId: TENANT, userId: ada.aadObjectId });
+    await postActivity(s.t.url("/api/messages"), message(connector.url, ada, "browse player"));
+    await connector.waitFor((c) => JSON.stringify(c.activity ?? {}).includes("The player shows error 1002"));
+  });
+
   it("Slack: typing the subject in the new-case form refreshes its suggestions", async () => {
     await sendToSlackEndpoint(s.endpoint, commandBody({ text: "new", user: s.users.ada, responseUrl: s.slack.responseUrl(), triggerId: "t-kb" }), FORM);
     const view = (await s.slack.waitFor("views.open", (a) => a.trigger_id === "t-kb")).view as Record<string, unknown>;

@@ -4,6 +4,7 @@ import * as cards from "../../cards/index.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 import type { CaseView } from "../../core/cases/presenter.ts";
 import type { Logger } from "../../logger.ts";
+import { browseCard } from "../shared/knowledge-cards.ts";
 import { publishHome } from "./home.ts";
 import { caseForm, escalationForm, newCaseForm, showForm } from "./forms.ts";
 import { slackCtx } from "./identity.ts";
@@ -132,6 +133,7 @@ export function registerActions(app: App, core: Core, logger: Logger): void {
     }
   });
 
+  on("knowledge.browse", async ({ ctx, body, value, client }) => tell(client, body, await browseCard(core, ctx, value)));
   on("publication.open", async ({ ctx, body, value, client }) => tell(client, body, cards.buildPublicationCard(await core.publications.read(ctx, value))));
 
   on("knowledge.answered", async ({ ctx, body, value, client }) => {

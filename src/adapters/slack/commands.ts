@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import * as cards from "../../cards/index.ts";
 import type { Core } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
+import { browseCard } from "../shared/knowledge-cards.ts";
 import { caseForm, escalationForm, newCaseForm, showForm } from "./forms.ts";
 import { slackCtx } from "./identity.ts";
 import { errorCard } from "./replies.ts";
@@ -16,7 +17,8 @@ export const HELP = [
   "*/case show* N: a case and its latest comments",
   "*/case reply* N text: reply on a case",
   "*/case escalate* N: escalate a case",
-  "*/case search* words: search your cases, accounts and contacts",
+  "*/case search* words: answers in the knowledge base, and your cases, accounts and contacts",
+  "*/case browse* [product]: knowledge articles by product",
   "*/case help*: this list",
   "Reply in a case's thread to comment on it.",
 ].join("\n");
@@ -27,6 +29,7 @@ export type CaseCommand =
   | { verb: "show" | "escalate"; number: string }
   | { verb: "reply"; number: string; text: string }
   | { verb: "search"; words: string }
+  | { verb: "browse"; product: string }
   | { verb: "help" };
 
 export function parseCaseCommand(text: string): CaseCommand {
@@ -49,6 +52,8 @@ export function parseCaseCommand(text: string): CaseCommand {
     }
     case "search":
       return arg ? { verb: "search", words: arg } : { verb: "help" };
+    case "browse":
+      return { verb: "browse", product: arg };
     default:
       return { verb: "help" };
   }
@@ -87,6 +92,9 @@ export function registerCommands(app: App, core: Core, logger: Logger): void {
           await say(cards.buildConfirmation(`Reply added to case ${result.case.number}`, result.reopened ? "Your reply reopened the case." : "Support will see it on the case."));
           return;
         }
+        case "browse":
+          await say(await browseCard(core, ctx, parsed.product));
+          return;
         case "search":
           await say(cards.buildKnowledgeResults(parsed.words, await core.knowledge.search(ctx, { query: parsed.words })));
           await say(cards.buildSearchResults(await core.search(ctx, { query: parsed.words })));

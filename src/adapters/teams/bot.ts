@@ -15,6 +15,7 @@ import type { Core, Ctx } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
 import { caseForm, escalationForm, newCaseForm } from "../shared/form-cards.ts";
 import { FORM_INPUTS, reopenOffer, submitForm } from "../shared/form-submissions.ts";
+import { browseCard } from "../shared/knowledge-cards.ts";
 import { parseTeamsCommand, TEAMS_HELP } from "./commands.ts";
 import { teamsCtx, teamsUser } from "./identity.ts";
 import { attachment, dialog, dialogMessage, teamsCard } from "./teams-cards.ts";
@@ -151,6 +152,9 @@ export class CareBot extends TeamsActivityHandler {
         await this.say(context, cards.buildConfirmation(`Reply added to case ${result.case.number}`, result.reopened ? "Your reply reopened the case." : "Support will see it on the case."));
         return;
       }
+      case "browse":
+        await this.say(context, await browseCard(this.core, ctx, parsed.product));
+        return;
       case "search":
         await this.say(context, cards.buildKnowledgeResults(parsed.words, await this.core.knowledge.search(ctx, { query: parsed.words })));
         await this.say(context, cards.buildSearchResults(await this.core.search(ctx, { query: parsed.words })));
@@ -305,6 +309,8 @@ export class CareBot extends TeamsActivityHandler {
           return card(cards.buildCaseCard(await this.core.cases.get(ctx, number), this.core.catalog, { maxComments: verb === "case.details" ? 20 : 5 }));
         case "knowledge.open":
           return card(cards.buildArticleCard(await this.core.knowledge.get(ctx, number)));
+        case "knowledge.browse":
+          return card(await browseCard(this.core, ctx, number));
         case "publication.open":
           return card(cards.buildPublicationCard(await this.core.publications.read(ctx, number)));
         case "knowledge.answered":

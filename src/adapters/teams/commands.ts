@@ -8,6 +8,7 @@ export type TeamsCommand =
   | { verb: "show" | "escalate" | "follow"; number: string }
   | { verb: "reply"; number: string; text: string }
   | { verb: "search"; words: string }
+  | { verb: "browse"; product: string }
   | { verb: "help" };
 
 export const TEAMS_HELP = [
@@ -16,7 +17,8 @@ export const TEAMS_HELP = [
   "**case N**: a case and its latest comments",
   "**reply N text**: reply on a case",
   "**escalate N**: escalate a case",
-  "**search words**: search your cases, accounts and contacts",
+  "**search words**: answers in the knowledge base, and your cases, accounts and contacts",
+  "**browse [product]**: knowledge articles by product",
   "**follow N**: post a case here; replies in its thread become comments",
   "**help**: this list",
 ].join("\n\n");
@@ -38,6 +40,8 @@ export function parseTeamsCommand(text: string): TeamsCommand {
   if (follow) return { verb: "follow", number: follow };
   const reply = clean.match(/^reply (\d{1,10}) ([\s\S]+)$/i);
   if (reply) return { verb: "reply", number: reply[1]!, text: reply[2]! };
+  const browse = clean.match(/^browse ?(.*)$/i);
+  if (browse) return { verb: "browse", product: browse[1] ?? "" };
   const search = clean.match(/^search (.+)$/i);
   if (search) return { verb: "search", words: search[1]! };
   return { verb: "help" };
