@@ -56,6 +56,16 @@ describe("the clock's sweeps", () => {
     for (const c of cases) expect(await notices(c.id, "case.reminder")).toBe(1);
   });
 
+  it("forgets platform delivery ids older than a day, and only those", async () => {
+    expect(await t.core.firstDelivery("slack", "Ev-old")).toBe(true);
+    t.clock.advance(2 * DAY);
+    expect(await t.core.firstDelivery("slack", "Ev-new")).toBe(true);
+    const result = await t.core.cases.sweep();
+    expect(result.prunedEvents).toBeGreaterThanOrEqual(1);
+    expect(await t.core.firstDelivery("slack", "Ev-new")).toBe(false); // still remembered
+    expect(await t.db.prisma.inboundEvent.count({ where: { eventId: "Ev-old" } })).toBe(0);
+  });
+
   it("tells the operator what is due next", async () => {
     const c = await pendingCase("Upcoming");
     const next = await t.core.cases.upcomingActions(100);

@@ -47,8 +47,9 @@ export function parseCaseCommand(text: string): CaseCommand {
     case "escalate":
       return /^\d{1,10}$/.test(number) ? { verb: verb.toLowerCase() as "show", number } : { verb: "help" };
     case "reply": {
-      const replyText = text.trim().split(/\s+/).slice(2).join(" ");
-      return /^\d{1,10}$/.test(number) && replyText ? { verb: "reply", number, text: text.trim().replace(/^\S+\s+\S+\s+/, "") } : { verb: "help" };
+      // Everything after "reply N", with its line breaks kept.
+      const replyText = text.trim().replace(/^\S+\s+\S+\s*/, "");
+      return /^\d{1,10}$/.test(number) && replyText ? { verb: "reply", number, text: replyText } : { verb: "help" };
     }
     case "search":
       return arg ? { verb: "search", words: arg } : { verb: "help" };

@@ -8,7 +8,7 @@ import { parseInput } from "../validation.ts";
 import { changeCase } from "./case-access.ts";
 import { readCaseView } from "./case-reader.ts";
 import { acknowledgementFor, managementAttentionWarning, MANAGEMENT_ATTENTION } from "./escalation-policy.ts";
-import { isOpen } from "./lifecycle.ts";
+import { isOpen, type Status } from "./lifecycle.ts";
 import { formatCaseNumber, type CaseView } from "./presenter.ts";
 import { editDetailsSchema, escalateSchema, type CaseRef, type EscalateInput } from "./schemas.ts";
 import { applyTransition } from "./transitions.ts";
@@ -32,8 +32,8 @@ export interface EscalationContext {
   descriptionMax: number;
 }
 
-function requireOpen(row: { status: string; number: number }): void {
-  if (!isOpen(row.status as "NEW")) {
+function requireOpen(row: { status: Status; number: number }): void {
+  if (!isOpen(row.status)) {
     throw new CaseError("INVALID_STATE", { message: `Case ${formatCaseNumber(row.number)} is closed; reply to reopen it first.` });
   }
 }

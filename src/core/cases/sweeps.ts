@@ -1,5 +1,6 @@
 import { subDays } from "date-fns";
 import type { CoreDeps } from "../deps.ts";
+import { pruneInboundEvents } from "../follow/threads.ts";
 import { applyDueActions } from "./clock-actions.ts";
 import { autoCloseDueAt, credentialsPurgeDueAt, reminderDueAt, type DueAction } from "./lifecycle.ts";
 import { formatCaseNumber } from "./presenter.ts";
@@ -32,11 +33,13 @@ export async function findDueCases(deps: CoreDeps, limit: number): Promise<strin
 export interface SweepResult {
   cases: number;
   actions: Record<DueAction, number>;
+  /** Platform delivery ids forgotten (older than any retry). */
+  prunedEvents: number;
 }
 
 /** One sweep: everything due now, in batches, until nothing is left. */
 export async function sweep(deps: CoreDeps, batch = 200): Promise<SweepResult> {
-  const result: SweepResult = { cases: 0, actions: { REMIND: 0, AUTO_CLOSE: 0, PURGE_CREDENTIALS: 0 } };
+  const result: SweepResult = { cases: 0, actions: { REMIND: 0, AUTO_CLOSE: 0, PURGE_CREDENTIALS: 0 }, prunedEvents: await pruneInboundEvents(deps) };
   const seen = new Set<string>();
   for (;;) {
     const due = (await findDueCases(deps, batch)).filter((id) => !seen.has(id));

@@ -115,6 +115,16 @@ export function createThreads(deps: CoreDeps) {
 }
 
 /**
+ * Forgets delivery ids older than the platforms ever retry (Slack within minutes,
+ * Teams after 15 seconds): the sweeps call it so the table stays small.
+ */
+export async function pruneInboundEvents(deps: CoreDeps, olderThanMs = 24 * 60 * 60 * 1000): Promise<number> {
+  const cutoff = new Date(deps.clock.now().getTime() - olderThanMs);
+  const { count } = await deps.prisma.inboundEvent.deleteMany({ where: { receivedAt: { lt: cutoff } } });
+  return count;
+}
+
+/**
  * True the first time a platform delivery id is seen, false for every repeat, on any
  * instance: the database's primary key decides, not a process's memory.
  */
