@@ -53,22 +53,27 @@ export async function openAppDatabase(config: Config, logger: Logger): Promise<D
   return openDatabase({ kind: "pglite", dataDir: config.DATA_DIR });
 }
 
+/** The core as every entry point (server, CLI, delivery worker) builds it from config: catalog, credentials key, vault. */
+export function coreFromConfig(config: Config, db: Database, logger: Logger, clock: Clock = systemClock): Core {
+  const key = loadVaultKey({
+    key: config.CREDENTIALS_KEY,
+    dataDir: config.DATA_DIR,
+    production: config.production,
+    logger,
+    // An in-memory embedded database forgets its cases on exit, so its key may too.
+    ephemeral: config.DATA_DIR.startsWith(IN_MEMORY) && !config.DATABASE_URL,
+  });
+  return createCore({ prisma: db.prisma, clock, catalog: loadCatalog(config.CATALOG_FILE), vault: new CredentialVault(key), logger });
+}
+
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = createLogger({ level: config.LOG_LEVEL, destination: options.logDestination });
-  const catalog = loadCatalog(config.CATALOG_FILE);
+  loadCatalog(config.CATALOG_FILE); // a bad catalog stops start-up before the database opens
   const db = await openAppDatabase(config, logger);
   try {
     const applied = await applyMigrations(db.migrationTarget);
     logger.info({ database: db.kind, applied }, applied.length ? "migrations applied" : "database schema up to date");
-    const embeddedInMemory = config.DATA_DIR.startsWith(IN_MEMORY);
-    const key = loadVaultKey({
-      key: config.CREDENTIALS_KEY,
-      dataDir: config.DATA_DIR,
-      production: config.production,
-      logger,
-      ephemeral: embeddedInMemory && !config.DATABASE_URL,
-    });
-    const core = createCore({ prisma: db.prisma, clock: options.clock ?? systemClock, catalog, vault: new CredentialVault(key), logger });
+    const core = coreFromConfig(config, db, logger, options.clock);
 
     if (db.kind === "pglite" && config.DEMO_DATA) {
       const loaded = await loadDemoData(core, async () => (await db.prisma.account.count()) > 0);

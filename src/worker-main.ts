@@ -1,11 +1,8 @@
-import { openAppDatabase } from "./app.ts";
+import { coreFromConfig, openAppDatabase } from "./app.ts";
 import { loadConfig } from "./config.ts";
-import { loadCatalog } from "./core/catalog.ts";
 import { systemClock } from "./core/clock.ts";
-import { CredentialVault, loadVaultKey } from "./core/crypto/credentials.ts";
 import { applyMigrations } from "./core/db/migrate.ts";
 import { toCaseError } from "./core/errors.ts";
-import { createCore } from "./core/index.ts";
 import { deliveryChannels } from "./delivery/channels.ts";
 import { createDeliveryWorker } from "./delivery/worker.ts";
 import { createLogger } from "./logger.ts";
@@ -21,8 +18,7 @@ async function main(): Promise<void> {
   if (!config.DATABASE_URL) logger.warn("the delivery worker normally runs beside servers on PostgreSQL (DATABASE_URL); the embedded database admits one process");
   const db = await openAppDatabase(config, logger);
   await applyMigrations(db.migrationTarget);
-  const key = loadVaultKey({ key: config.CREDENTIALS_KEY, dataDir: config.DATA_DIR, production: config.production, logger });
-  const core = createCore({ prisma: db.prisma, clock: systemClock, catalog: loadCatalog(config.CATALOG_FILE), vault: new CredentialVault(key), logger });
+  const core = coreFromConfig(config, db, logger);
   const channels = deliveryChannels(config, core, logger);
   if (channels.length === 0) {
     logger.fatal("no delivery channel configured (Slack or Teams): nothing to do");

@@ -1,16 +1,12 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { readArticles, SAMPLE_ARTICLES_DIR } from "../core/knowledge/article-files.ts";
-import { openAppDatabase } from "../app.ts";
+import { coreFromConfig, openAppDatabase } from "../app.ts";
 import { loadConfig } from "../config.ts";
-import { loadCatalog } from "../core/catalog.ts";
-import { systemClock } from "../core/clock.ts";
-import { CredentialVault, loadVaultKey } from "../core/crypto/credentials.ts";
-import { IN_MEMORY } from "../core/db/connect.ts";
 import { applyMigrations } from "../core/db/migrate.ts";
 import { loadDemoData } from "../core/demo/demo-data.ts";
 import { toCaseError } from "../core/errors.ts";
-import { createCore, type Core, type Ctx } from "../core/index.ts";
+import type { Core, Ctx } from "../core/index.ts";
 import { createLogger } from "../logger.ts";
 import { caseDetail, casePage, table } from "./format.ts";
 
@@ -168,8 +164,7 @@ async function main(): Promise<number> {
       console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Database schema up to date.");
       return 0;
     }
-    const key = loadVaultKey({ key: config.CREDENTIALS_KEY, dataDir: config.DATA_DIR, production: config.production, logger, ephemeral: config.DATA_DIR.startsWith(IN_MEMORY) && !config.DATABASE_URL });
-    const core = createCore({ prisma: db.prisma, clock: systemClock, catalog: loadCatalog(config.CATALOG_FILE), vault: new CredentialVault(key), logger });
+    const core = coreFromConfig(config, db, logger);
     const result = (await run(core, parsed.positionals, parsed.values, async () => (await db.prisma.account.count()) > 0)) as { text?: string; unknown?: boolean };
     if (parsed.values.json) {
       const { text: _text, ...rest } = result;
