@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   TeamsActivityHandler,
   TurnContext,
@@ -15,10 +14,11 @@ import type { Core, Ctx } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
 import { caseForm, escalationForm, newCaseForm } from "../shared/form-cards.ts";
 import { FORM_INPUTS, reopenOffer, submitForm } from "../shared/form-submissions.ts";
+import { errorCard } from "../shared/error-card.ts";
 import { browseCard } from "../shared/knowledge-cards.ts";
 import { parseTeamsCommand, TEAMS_HELP } from "./commands.ts";
 import { teamsCtx, teamsUser } from "./identity.ts";
-import { attachment, dialog, dialogMessage, teamsCard } from "./teams-cards.ts";
+import { attachment, dialog, dialogMessage, infoDialog, teamsCard } from "./teams-cards.ts";
 
 /**
  * The Teams bot: commands in personal chat and channels, dialogs for forms, card
@@ -83,13 +83,7 @@ export class CareBot extends TeamsActivityHandler {
   }
 
   private errorCard(error: unknown): cards.MessageCard {
-    const failure = toCaseError(error);
-    let reference: string | undefined;
-    if (failure.code === "UNEXPECTED") {
-      reference = randomUUID().slice(0, 8);
-      this.logger.error({ err: error, reference }, "teams request failed");
-    }
-    return cards.buildErrorNotice(failure, reference);
+    return errorCard(error, this.logger).card;
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -200,7 +194,7 @@ export class CareBot extends TeamsActivityHandler {
       const form = await caseForm(this.core, ctx, action, data.value ?? "");
       return form ? dialog(form) : dialogMessage("That button is not available any more.");
     } catch (error) {
-      return dialog({ surface: "form", callbackId: "done", title: "carebot", submitLabel: "Close", state: {}, blocks: this.errorCard(error).blocks });
+      return infoDialog("carebot", this.errorCard(error));
     }
   }
 
@@ -212,7 +206,7 @@ export class CareBot extends TeamsActivityHandler {
     try {
       ctx = await this.ctx(context);
     } catch (error) {
-      return dialog({ surface: "form", callbackId: "done", title: "carebot", submitLabel: "Close", state: {}, blocks: this.errorCard(error).blocks });
+      return infoDialog("carebot", this.errorCard(error));
     }
     try {
       const outcome = await submitForm(this.core, ctx, callbackId, values, state);
@@ -221,17 +215,17 @@ export class CareBot extends TeamsActivityHandler {
           if (outcome.result.created) await this.postFollowedCard(context, ctx, outcome.result.case.number);
           return dialogMessage(`Case ${outcome.result.case.number} was filed.`);
         case "escalated":
-          return dialog({ surface: "form", callbackId: "done", title: "Escalation received", submitLabel: "Close", state: {}, blocks: cards.buildEscalationAck(outcome.result, this.core.catalog).blocks });
+          return infoDialog("Escalation received", cards.buildEscalationAck(outcome.result, this.core.catalog));
         case "recommendation":
-          return dialog({ surface: "form", callbackId: "done", title: "Severity", submitLabel: "Close", state: {}, blocks: outcome.card.blocks });
+          return infoDialog("Severity", outcome.card);
         case "done":
           return dialogMessage("Done.");
       }
     } catch (error) {
       const failure = toCaseError(error);
-      if (failure.code === "REOPEN_WINDOW_PASSED") return dialog({ surface: "form", callbackId: "done", title: "Case closed", submitLabel: "Close", state: {}, blocks: reopenOffer(failure.message, state.case ?? "").blocks });
+      if (failure.code === "REOPEN_WINDOW_PASSED") return infoDialog("Case closed", reopenOffer(failure.message, state.case ?? ""));
       const again = await this.formWithErrors(ctx, callbackId, values, state, failure);
-      return again ? dialog(again) : dialog({ surface: "form", callbackId: "done", title: "carebot", submitLabel: "Close", state: {}, blocks: this.errorCard(error).blocks });
+      return again ? dialog(again) : infoDialog("carebot", this.errorCard(error));
     }
   }
 
@@ -244,7 +238,7 @@ export class CareBot extends TeamsActivityHandler {
           return dialog(await newCaseForm(this.core, ctx, { key: state.key, linked: state.linked, values, suggest: true }));
         case "knowledge.open": {
           const article = cards.buildArticleCard(await this.core.knowledge.get(ctx, value));
-          return dialog({ surface: "form", callbackId: "done", title: "Article", submitLabel: "Close", state: {}, blocks: article.blocks });
+          return infoDialog("Article", article);
         }
         case "knowledge.answered":
           await this.core.knowledge.answered(ctx, { slug: value, query: values.subject ?? "" });
@@ -253,7 +247,7 @@ export class CareBot extends TeamsActivityHandler {
           return dialogMessage("That button is not available any more.");
       }
     } catch (error) {
-      return dialog({ surface: "form", callbackId: "done", title: "carebot", submitLabel: "Close", state: {}, blocks: this.errorCard(error).blocks });
+      return infoDialog("carebot", this.errorCard(error));
     }
   }
 
@@ -338,7 +332,7 @@ export class CareBot extends TeamsActivityHandler {
       const form = await newCaseForm(this.core, ctx, { subject: text.slice(0, 200), description: `${text}${link ? `\n\nFrom the message: ${link}` : ""}` });
       return dialog(form);
     } catch (error) {
-      return dialog({ surface: "form", callbackId: "done", title: "carebot", submitLabel: "Close", state: {}, blocks: this.errorCard(error).blocks });
+      return infoDialog("carebot", this.errorCard(error));
     }
   }
 

@@ -52,6 +52,11 @@ export function dialog(card: cards.FormCard) {
   return { task: { type: "continue" as const, value: { title: card.title, height: "large" as const, width: "large" as const, card: attachment(card) } } };
 }
 
+/** A dialog that shows a message card (an acknowledgement, an article, an error) with a Close button. */
+export function infoDialog(title: string, card: cards.MessageCard) {
+  return dialog({ surface: "form", callbackId: "done", title, submitLabel: "Close", state: {}, blocks: card.blocks });
+}
+
 /** A dialog that just says something and closes. */
 export function dialogMessage(text: string) {
   return { task: { type: "message" as const, value: text } };
