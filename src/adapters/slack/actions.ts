@@ -43,11 +43,14 @@ export function registerActions(app: App, core: Core, logger: Logger): void {
   }
 
   /** Refreshes the card the button sits on, for everyone in the channel. */
+  /** Redraws the card of a followed thread for its audience (customers or staff), as recorded when it was followed. */
   async function refreshCard(client: WebClient, body: Body, view: CaseView) {
     if (!body.channel?.id || !body.message?.ts || body.container?.type !== "message") return;
-    const staffCard = body.message.blocks?.some((b: { type?: string; elements?: { action_id?: string }[] }) => b.type === "actions" && b.elements?.some((e) => e.action_id === "case.take" || e.action_id === "case.close"));
-    const audienceView = await core.cases.viewForAudience(view.id, staffCard ? "STAFF" : "CUSTOMER");
-    const card = staffCard ? cards.buildTriageCard(audienceView, core.catalog) : cards.buildCaseCard(audienceView, core.catalog);
+    const thread = await core.threads.caseOfThread({ platform: "slack", channelId: body.channel.id, threadId: body.message.ts });
+    // Only a followed thread's root is a shared card; anything else was a private (ephemeral) answer.
+    if (!thread || thread.caseId !== view.id) return;
+    const audienceView = await core.cases.viewForAudience(view.id, thread.audience);
+    const card = thread.audience === "STAFF" ? cards.buildTriageCard(audienceView, core.catalog) : cards.buildCaseCard(audienceView, core.catalog);
     const m = cards.renderSlackMessage(card);
     await client.chat.update({ channel: body.channel.id, ts: body.message.ts, text: m.text, blocks: m.blocks });
   }
