@@ -69,9 +69,9 @@ export function createKnowledge(deps: CoreDeps) {
         const actor = await loadActor(tx, ctx.actor);
         if (!isVendorSide(actor)) throw new CaseError("FORBIDDEN", { message: "Only support staff or the operator import knowledge articles." });
         const articles = raw.map((a, i) => {
-          const parsed = z.array(articleSchema).safeParse([a]);
-          if (!parsed.success) throw new CaseError("VALIDATION", { field: `articles[${i}]`, message: `Article ${a.slug ?? i}: ${parsed.error.issues[0]?.path.slice(1).join(".")} ${parsed.error.issues[0]?.message}` });
-          const article = parsed.data[0]!;
+          const parsed = articleSchema.safeParse(a);
+          if (!parsed.success) throw new CaseError("VALIDATION", { field: `articles[${i}]`, message: `Article ${a.slug ?? i}: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}` });
+          const article = parsed.data;
           if (!findProduct(deps.catalog, article.product)) throw new CaseError("VALIDATION", { field: "product", message: `Article ${article.slug}: unknown product "${article.product}".` });
           return article;
         });
