@@ -1,45 +1,38 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestCore, type TestCore } from "../support/test-core.ts";
+import { describe, expect, it } from "vitest";
 import { refusal } from "../support/refusal.ts";
-import { as, buildWorld, filing, operator, type World } from "../support/world.ts";
+import { as, filing, operator, useWorld } from "../support/world.ts";
 
 describe("integrity under concurrency", () => {
-  let t: TestCore;
-  let w: World;
-  beforeAll(async () => {
-    t = await startTestCore();
-    w = await buildWorld(t.core);
-  });
-  afterAll(() => t.close());
+  const s = useWorld();
 
   it("the same filing submitted ten times at once makes one case", async () => {
-    const customer = as(w.people.acmeUser.id);
-    const form = filing(w.accounts.acme.id, { subject: "Double-clicked submit" });
-    const results = await Promise.all(Array.from({ length: 10 }, () => t.core.cases.file(customer, form)));
+    const customer = as(s.w.people.acmeUser.id);
+    const form = filing(s.w.accounts.acme.id, { subject: "Double-clicked submit" });
+    const results = await Promise.all(Array.from({ length: 10 }, () => s.t.core.cases.file(customer, form)));
     const numbers = new Set(results.map((r) => r.case.number));
     expect(numbers.size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
-    expect(await t.db.prisma.case.count({ where: { subject: "Double-clicked submit" } })).toBe(1);
+    expect(await s.t.db.prisma.case.count({ where: { subject: "Double-clicked submit" } })).toBe(1);
     const caseId = results[0]!.case.id;
-    expect(await t.db.prisma.notification.count({ where: { caseId, event: "case.filed" } })).toBe(1);
-    expect(await t.db.prisma.auditEntry.count({ where: { caseId, action: "case.filed" } })).toBe(1);
+    expect(await s.t.db.prisma.notification.count({ where: { caseId, event: "case.filed" } })).toBe(1);
+    expect(await s.t.db.prisma.auditEntry.count({ where: { caseId, action: "case.filed" } })).toBe(1);
   });
 
   it("a close racing a customer reply ends in a valid state, every time", async () => {
-    const customer = as(w.people.acmeUser.id);
-    const engineer = as(w.people.engineer.id);
+    const customer = as(s.w.people.acmeUser.id);
+    const engineer = as(s.w.people.engineer.id);
     for (let round = 0; round < 8; round++) {
-      const { case: c } = await t.core.cases.file(customer, filing(w.accounts.acme.id, { subject: `race ${round}` }));
-      await t.core.cases.askCustomer(engineer, c.number, { body: "Does it still happen?" });
+      const { case: c } = await s.t.core.cases.file(customer, filing(s.w.accounts.acme.id, { subject: `race ${round}` }));
+      await s.t.core.cases.askCustomer(engineer, c.number, { body: "Does it still happen?" });
       const [closing, replying] = await Promise.allSettled([
-        t.core.cases.close(engineer, c.number, { reason: "SOLUTION_PROVIDED" }),
-        t.core.cases.comment(customer, c.number, { body: "Yes, still broken" }),
+        s.t.core.cases.close(engineer, c.number, { reason: "SOLUTION_PROVIDED" }),
+        s.t.core.cases.comment(customer, c.number, { body: "Yes, still broken" }),
       ]);
       // Both succeed: they ran one after the other on fresh state.
       expect(closing.status).toBe("fulfilled");
       expect(replying.status).toBe("fulfilled");
-      const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
-      const comments = await t.db.prisma.comment.count({ where: { caseId: c.id, body: "Yes, still broken" } });
+      const row = await s.t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
+      const comments = await s.t.db.prisma.comment.count({ where: { caseId: c.id, body: "Yes, still broken" } });
       expect(comments).toBe(1);
       if (row.status === "CLOSED") {
         // The reply came first (Pending -> In Progress), then the close.
@@ -50,7 +43,7 @@ describe("integrity under concurrency", () => {
         expect(row.status).toBe("IN_PROGRESS");
         expect(row.closedAt).toBeNull();
         expect(row.closeReason).toBeNull();
-        expect(await t.db.prisma.auditEntry.count({ where: { caseId: c.id, action: "case.reopened" } })).toBe(1);
+        expect(await s.t.db.prisma.auditEntry.count({ where: { caseId: c.id, action: "case.reopened" } })).toBe(1);
       }
     }
   });
@@ -58,22 +51,22 @@ describe("integrity under concurrency", () => {
   it("seats are not oversold when two contacts are added at once", async () => {
     // Acme has 3 seats and 2 contacts.
     const results = await Promise.allSettled([
-      t.core.directory.createContact(operator, { accountId: w.accounts.acme.id, name: "Third One", email: "third@acme.test" }),
-      t.core.directory.createContact(operator, { accountId: w.accounts.acme.id, name: "Fourth One", email: "fourth@acme.test" }),
+      s.t.core.directory.createContact(operator, { accountId: s.w.accounts.acme.id, name: "Third One", email: "third@acme.test" }),
+      s.t.core.directory.createContact(operator, { accountId: s.w.accounts.acme.id, name: "Fourth One", email: "fourth@acme.test" }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const err = await refusal(t.core.directory.createContact(operator, { accountId: w.accounts.acme.id, name: "Fifth", email: "fifth@acme.test" }));
+    const err = await refusal(s.t.core.directory.createContact(operator, { accountId: s.w.accounts.acme.id, name: "Fifth", email: "fifth@acme.test" }));
     expect(err.code).toBe("SEAT_LIMIT");
     expect(err.message).toContain("Robin Lee");
-    expect(await t.db.prisma.person.count({ where: { accountId: w.accounts.acme.id, active: true } })).toBe(3);
+    expect(await s.t.db.prisma.person.count({ where: { accountId: s.w.accounts.acme.id, active: true } })).toBe(3);
   });
 
   it("a redelivered platform message makes one comment", async () => {
-    const customer = as(w.people.acmeUser.id);
-    const { case: c } = await t.core.cases.file(customer, filing(w.accounts.acme.id));
+    const customer = as(s.w.people.acmeUser.id);
+    const { case: c } = await s.t.core.cases.file(customer, filing(s.w.accounts.acme.id));
     const input = { body: "from a thread", externalId: "T1:C1:1700000000.000100" };
-    const [a, b] = await Promise.all([t.core.cases.comment(customer, c.number, input), t.core.cases.comment(customer, c.number, input)]);
+    const [a, b] = await Promise.all([s.t.core.cases.comment(customer, c.number, input), s.t.core.cases.comment(customer, c.number, input)]);
     expect([a.created, b.created].sort()).toEqual([false, true]);
-    expect(await t.db.prisma.comment.count({ where: { caseId: c.id } })).toBe(1);
+    expect(await s.t.db.prisma.comment.count({ where: { caseId: c.id } })).toBe(1);
   });
 });

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ArticleInput } from "../../src/core/knowledge/knowledge.ts";
-import { startTestCore, type TestCore } from "../support/test-core.ts";
 import { refusal } from "../support/refusal.ts";
-import { as, buildWorld, operator, type World } from "../support/world.ts";
+import { as, operator, useWorld } from "../support/world.ts";
 
 const article = (slug: string, title: string, product: string, body: string, tags: string[] = []): ArticleInput => ({ slug, title, product, tags, updated: "2026-01-10", body });
 
@@ -16,19 +15,15 @@ const SET: ArticleInput[] = [
 ];
 
 describe("knowledge search", () => {
-  let t: TestCore;
-  let w: World;
+  const s = useWorld();
   beforeAll(async () => {
-    t = await startTestCore();
-    w = await buildWorld(t.core);
-    await t.core.knowledge.import(operator, SET);
+    await s.t.core.knowledge.import(operator, SET);
     // Re-importing without the retired article retires it.
-    const result = await t.core.knowledge.import(operator, SET.filter((a) => a.slug !== "retired-article"));
+    const result = await s.t.core.knowledge.import(operator, SET.filter((a) => a.slug !== "retired-article"));
     expect(result).toMatchObject({ articles: 5, created: 0, retired: 1 });
   });
-  afterAll(() => t.close());
 
-  const search = (query: string, product?: string) => t.core.knowledge.search(as(w.people.acmeUser.id), { query, product });
+  const search = (query: string, product?: string) => s.t.core.knowledge.search(as(s.w.people.acmeUser.id), { query, product });
 
   it("stems: 'uploading' finds articles about upload", async () => {
     const slugs = (await search("uploading")).map((h) => h.slug);
@@ -56,41 +51,35 @@ describe("knowledge search", () => {
 
   it("never shows retired articles, in search or when opened", async () => {
     expect((await search("old uploader")).map((h) => h.slug)).not.toContain("retired-article");
-    expect((await refusal(t.core.knowledge.get(as(w.people.acmeUser.id), "retired-article"))).code).toBe("NOT_FOUND");
+    expect((await refusal(s.t.core.knowledge.get(as(s.w.people.acmeUser.id), "retired-article"))).code).toBe("NOT_FOUND");
   });
 
   it("counts 'this answered my question', and browses a product", async () => {
-    await t.core.knowledge.answered(as(w.people.acmeUser.id), { slug: "webcast-buffering", query: "buffering" });
-    expect((await t.db.prisma.knowledgeArticle.findUniqueOrThrow({ where: { slug: "webcast-buffering" } })).answeredCount).toBe(1);
-    const ingest = await t.core.knowledge.browse(as(w.people.acmeUser.id), "ingest");
+    await s.t.core.knowledge.answered(as(s.w.people.acmeUser.id), { slug: "webcast-buffering", query: "buffering" });
+    expect((await s.t.db.prisma.knowledgeArticle.findUniqueOrThrow({ where: { slug: "webcast-buffering" } })).answeredCount).toBe(1);
+    const ingest = await s.t.core.knowledge.browse(as(s.w.people.acmeUser.id), "ingest");
     expect(ingest.map((a) => a.slug).sort()).toEqual(["transcoding-stuck", "upload-fails-large-files"]);
   });
 
   it("lets only staff import, and names a bad article", async () => {
-    expect((await refusal(t.core.knowledge.import(as(w.people.acmeUser.id), SET))).code).toBe("FORBIDDEN");
-    const bad = await refusal(t.core.knowledge.import(operator, [{ ...SET[0]!, product: "toaster" }]));
+    expect((await refusal(s.t.core.knowledge.import(as(s.w.people.acmeUser.id), SET))).code).toBe("FORBIDDEN");
+    const bad = await refusal(s.t.core.knowledge.import(operator, [{ ...SET[0]!, product: "toaster" }]));
     expect(bad.message).toContain('unknown product "toaster"');
   });
 });
 
 describe("product updates and RCAs", () => {
-  let t: TestCore;
-  let w: World;
-  beforeAll(async () => {
-    t = await startTestCore();
-    w = await buildWorld(t.core);
-  });
-  afterAll(() => t.close());
+  const s = useWorld();
 
   it("are published by staff, RCAs for S1 incidents only, and listed newest first for anyone", async () => {
-    const rca = await refusal(t.core.publications.publish(operator, { kind: "RCA", severity: "S2", title: "RCA: slow uploads", body: "…" }));
+    const rca = await refusal(s.t.core.publications.publish(operator, { kind: "RCA", severity: "S2", title: "RCA: slow uploads", body: "…" }));
     expect(rca).toMatchObject({ field: "severity", message: "RCAs are published for S1 incidents only." });
-    expect((await refusal(t.core.publications.publish(as(w.people.acmeUser.id), { kind: "PRODUCT_UPDATE", title: "x", body: "y" }))).code).toBe("FORBIDDEN");
-    await t.core.publications.publish(as(w.people.engineer.id), { kind: "PRODUCT_UPDATE", title: "March release", body: "Faster uploads." });
-    t.clock.advance(60_000);
-    const { id } = await t.core.publications.publish(operator, { kind: "RCA", severity: "S1", title: "RCA: playback outage", body: "Root cause: an expired certificate." });
-    const rcas = await t.core.publications.latest(as(w.people.acmeUser.id), "RCA");
+    expect((await refusal(s.t.core.publications.publish(as(s.w.people.acmeUser.id), { kind: "PRODUCT_UPDATE", title: "x", body: "y" }))).code).toBe("FORBIDDEN");
+    await s.t.core.publications.publish(as(s.w.people.engineer.id), { kind: "PRODUCT_UPDATE", title: "March release", body: "Faster uploads." });
+    s.t.clock.advance(60_000);
+    const { id } = await s.t.core.publications.publish(operator, { kind: "RCA", severity: "S1", title: "RCA: playback outage", body: "Root cause: an expired certificate." });
+    const rcas = await s.t.core.publications.latest(as(s.w.people.acmeUser.id), "RCA");
     expect(rcas.map((r) => r.title)).toEqual(["RCA: playback outage"]);
-    expect((await t.core.publications.read(as(w.people.acmeUser.id), id)).body).toContain("expired certificate");
+    expect((await s.t.core.publications.read(as(s.w.people.acmeUser.id), id)).body).toContain("expired certificate");
   });
 });

@@ -1,5 +1,7 @@
+import { afterAll, beforeAll } from "vitest";
 import type { Core, Ctx } from "../../src/core/index.ts";
 import type { FileCaseInput } from "../../src/core/cases/schemas.ts";
+import { startTestCore, type TestCore } from "./test-core.ts";
 
 /**
  * A small customer world for stories: a university (parent) with two departments
@@ -61,4 +63,18 @@ export function filing(accountId: string, overrides: Partial<FileCaseInput> = {}
     cc: [],
     ...overrides,
   };
+}
+
+/**
+ * A real core on a fresh database with the customer world built, for one describe
+ * block: started before its tests, closed after them. Read it as `s.t` and `s.w`.
+ */
+export function useWorld(options: Parameters<typeof startTestCore>[0] = {}): { t: TestCore; w: World } {
+  const s = {} as { t: TestCore; w: World };
+  beforeAll(async () => {
+    s.t = await startTestCore(options);
+    s.w = await buildWorld(s.t.core);
+  });
+  afterAll(() => s.t?.close());
+  return s;
 }
