@@ -1,3 +1,4 @@
+import { pollFor } from "./poll.ts";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -29,15 +30,10 @@ export class FakeBotConnector {
     return this.calls.filter((c) => (c.kind === "send" || c.kind === "reply") && (!conversationId || c.conversationId === conversationId));
   }
 
-  async waitFor(predicate: (c: ConnectorCall) => boolean, timeoutMs = 5000): Promise<ConnectorCall> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = this.calls.find(predicate);
-      if (hit) return hit;
-      if (Date.now() > deadline) throw new Error(`no connector call matched; calls: ${JSON.stringify(this.calls.map((c) => [c.kind, c.conversationId]))}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  waitFor(predicate: (c: ConnectorCall) => boolean, timeoutMs = 5000): Promise<ConnectorCall> {
+    return pollFor(() => this.calls.find(predicate), () => `no connector call matched; calls: ${JSON.stringify(this.calls.map((c) => [c.kind, c.conversationId]))}`, timeoutMs);
   }
+
 
   async start(): Promise<void> {
     this.#server = createServer((req, res) => {

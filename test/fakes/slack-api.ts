@@ -1,3 +1,4 @@
+import { pollFor } from "./poll.ts";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -39,15 +40,10 @@ export class FakeSlackApi {
     return this.calls.filter((c) => c.method === method).map((c) => c.args);
   }
 
-  async waitFor(method: string, predicate: (args: Record<string, unknown>) => boolean = () => true, timeoutMs = 5000): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = this.of(method).find(predicate);
-      if (hit) return hit;
-      if (Date.now() > deadline) throw new Error(`no ${method} call matched within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(", ")}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  waitFor(method: string, predicate: (args: Record<string, unknown>) => boolean = () => true, timeoutMs = 5000): Promise<Record<string, unknown>> {
+    return pollFor(() => this.of(method).find(predicate), () => `no ${method} call matched within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(", ")}`, timeoutMs);
   }
+
 
   async start(): Promise<void> {
     this.#server = createServer((req, res) => {

@@ -1,3 +1,4 @@
+import { pollFor } from "./poll.ts";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { AddressInfo } from "node:net";
 
@@ -31,15 +32,10 @@ export class FakeSlackSocket {
     this.#client!.send(JSON.stringify(envelope));
   }
 
-  async ackOf(envelopeId: string, timeoutMs = 5000): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const ack = this.acks.find((a) => a.envelope_id === envelopeId);
-      if (ack) return ack;
-      if (Date.now() > deadline) throw new Error(`no ack for ${envelopeId}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  ackOf(envelopeId: string, timeoutMs = 5000): Promise<Record<string, unknown>> {
+    return pollFor(() => this.acks.find((a) => a.envelope_id === envelopeId), () => `no ack for ${envelopeId}`, timeoutMs);
   }
+
 
   async stop(): Promise<void> {
     for (const client of this.#server?.clients ?? []) client.terminate();
