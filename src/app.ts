@@ -5,7 +5,7 @@ import { startTeamsAdapter, type TeamsAdapter } from "./adapters/teams/app.ts";
 import { startSlackAdapter, type SlackAdapter } from "./adapters/slack/app.ts";
 import { createDeliveryWorker, type DeliveryChannel, type DeliveryWorker } from "./delivery/worker.ts";
 import { createSweeper, type Sweeper } from "./delivery/sweeper.ts";
-import { createEmailDelivery } from "./delivery/email.ts";
+import { emailChannel } from "./delivery/channels.ts";
 import { loadCatalog } from "./core/catalog.ts";
 import { systemClock, type Clock } from "./core/clock.ts";
 import { CredentialVault, loadVaultKey } from "./core/crypto/credentials.ts";
@@ -94,9 +94,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (!slack) logger.info("slack adapter off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on");
     const teams = teamsEnabled(config) ? startTeamsAdapter({ config, core, logger, http }) : undefined;
     if (!teams) logger.info("teams adapter off: set TEAMS_APP_ID and TEAMS_APP_PASSWORD (or TEAMS_LOCAL=on for the Emulator) to turn it on");
-    if (!config.SMTP_URL) logger.info("email off: set SMTP_URL to copy CC addresses on case updates");
-    const email = config.SMTP_URL ? createEmailDelivery({ core, smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, logger }) : undefined;
-    const channels: DeliveryChannel[] = [slack?.delivery, teams?.delivery, email].filter((c): c is DeliveryChannel => c !== undefined);
+    const channels: DeliveryChannel[] = [slack?.delivery, teams?.delivery, ...emailChannel(config, core, logger)].filter((c): c is DeliveryChannel => c !== undefined);
     // Without a channel the outbox simply waits: nothing is marked delivered that went nowhere.
     const worker = channels.length
       ? createDeliveryWorker({ core, clock: options.clock ?? systemClock, logger, channels, intervalMs: config.DELIVERY_INTERVAL_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS, batchSize: config.DELIVERY_BATCH_SIZE, leaseMs: config.DELIVERY_LEASE_MS })

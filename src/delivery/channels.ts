@@ -21,6 +21,14 @@ export function deliveryChannels(config: Config, core: Core, logger: Logger): De
   if (teamsEnabled(config)) {
     channels.push(createTeamsDelivery({ core, adapter: createTeamsCloudAdapter(config), botAppId: config.TEAMS_APP_ID ?? "", config, logger }));
   }
-  if (config.SMTP_URL) channels.push(createEmailDelivery({ core, smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, logger }));
-  return channels;
+  return [...channels, ...emailChannel(config, core, logger)];
+}
+
+/** Email to CC addresses, when SMTP_URL is set: the same in the server and in delivery-only workers. */
+export function emailChannel(config: Config, core: Core, logger: Logger): DeliveryChannel[] {
+  if (!config.SMTP_URL) {
+    logger.info("email off: set SMTP_URL to copy CC addresses on case updates");
+    return [];
+  }
+  return [createEmailDelivery({ core, smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, logger })];
 }
