@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CredentialVault } from "../../src/core/crypto/credentials.ts";
+import { CredentialVault, loadVaultKey } from "../../src/core/crypto/credentials.ts";
 import { refusal } from "../support/refusal.ts";
 import { startTestCore, type TestCore } from "../support/test-core.ts";
 import { as, buildWorld, filing, type World } from "../support/world.ts";
@@ -99,5 +99,29 @@ describe("login credentials left for staff", () => {
     const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(row.credentialsSealed).toBeNull();
     expect(row.credentialsPurgedAt).not.toBeNull();
+  });
+});
+
+describe("the credentials key", () => {
+  const logger = { warn: () => undefined } as unknown as Parameters<typeof loadVaultKey>[0]["logger"];
+
+  it("is never read from a folder named after an in-memory data dir when the database outlives the process", () => {
+    const error = (() => {
+      try {
+        loadVaultKey({ dataDir: "memory://", production: false, logger });
+      } catch (e) {
+        return e as { code?: string; field?: string };
+      }
+      return undefined;
+    })();
+    expect(error?.code).toBe("CONFIG");
+    expect(error?.field).toBe("CREDENTIALS_KEY");
+  });
+
+  it("lives and dies with the process for a wholly in-memory database", () => {
+    const a = loadVaultKey({ dataDir: "memory://", production: false, logger, ephemeral: true });
+    const b = loadVaultKey({ dataDir: "memory://", production: false, logger, ephemeral: true });
+    expect(a.length).toBe(32);
+    expect(a.equals(b)).toBe(false);
   });
 });

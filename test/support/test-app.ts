@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { startApp, type App } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -31,7 +32,7 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
     DATA_DIR: "memory://",
     DEMO_DATA: "off",
     LOG_LEVEL: "debug",
-    ...(fresh ? { DATABASE_URL: fresh.url } : {}),
+    ...(fresh ? { DATABASE_URL: fresh.url, CREDENTIALS_KEY: randomBytes(32).toString("base64") } : {}),
     ...env,
   });
   const app = await startApp(config, { logDestination: destination, manualDelivery: true });

@@ -75,6 +75,15 @@ export function loadVaultKey(options: { key?: string; dataDir: string; productio
     // An in-memory database forgets its cases on exit, so a key that dies with the process is enough.
     return randomBytes(32);
   }
+  if (options.dataDir.startsWith("memory://")) {
+    // A database that outlives the process (PostgreSQL) with no folder to keep a key in:
+    // a key made now would seal logins that no later start could open, and a path built
+    // from "memory://" would read whatever file happens to sit there.
+    throw new CaseError("CONFIG", {
+      message: "CREDENTIALS_KEY is required when DATA_DIR=memory:// is used with DATABASE_URL: there is no folder to keep a generated key in.",
+      field: "CREDENTIALS_KEY",
+    });
+  }
   const file = join(options.dataDir, "credentials.key");
   if (existsSync(file)) return Buffer.from(readFileSync(file, "utf8").trim(), "base64");
   mkdirSync(options.dataDir, { recursive: true });
