@@ -6,6 +6,7 @@ import { DEFAULT_CATALOG, type Catalog } from "../../src/core/catalog.ts";
 import { CredentialVault } from "../../src/core/crypto/credentials.ts";
 import { openDatabase, type Database } from "../../src/core/db/connect.ts";
 import { applyMigrations } from "../../src/core/db/migrate.ts";
+import type { StatementListener } from "../../src/core/db/statement-count.ts";
 import { createCore, type Core } from "../../src/core/index.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 
@@ -21,6 +22,8 @@ export interface TestCore {
   logger: Logger;
   /** Every log line written so far, as raw JSON text. */
   logLines: string[];
+  /** Statements sent to the database since the last call (each a round trip), and resets the count. */
+  takeStatements(): string[];
   close(): Promise<void>;
 }
 
@@ -46,19 +49,20 @@ export async function freshPostgresDatabase(adminUrl: string): Promise<{ url: st
   };
 }
 
-export async function openTestDatabase(): Promise<{ db: Database; drop: () => Promise<void>; url?: string }> {
+export async function openTestDatabase(onStatement?: StatementListener): Promise<{ db: Database; drop: () => Promise<void>; url?: string }> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
-    const db = await openDatabase({ kind: "pglite" });
+    const db = await openDatabase({ kind: "pglite", onStatement });
     return { db, drop: async () => undefined };
   }
   const fresh = await freshPostgresDatabase(adminUrl);
-  const db = await openDatabase({ kind: "postgres", url: fresh.url });
+  const db = await openDatabase({ kind: "postgres", url: fresh.url, onStatement });
   return { db, url: fresh.url, drop: fresh.drop };
 }
 
 export async function startTestCore(options: { start?: string; catalog?: Catalog } = {}): Promise<TestCore> {
-  const { db, drop } = await openTestDatabase();
+  let statements: string[] = [];
+  const { db, drop } = await openTestDatabase((sql) => statements.push(sql));
   await applyMigrations(db.migrationTarget);
   const logLines: string[] = [];
   const destination = new Writable({
@@ -82,6 +86,11 @@ export async function startTestCore(options: { start?: string; catalog?: Catalog
     clock,
     logger,
     logLines,
+    takeStatements: () => {
+      const taken = statements;
+      statements = [];
+      return taken;
+    },
     close: async () => {
       await db.close();
       await drop();

@@ -6,6 +6,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../../generated/prisma/client.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { countStatements, type StatementListener } from "./statement-count.ts";
 import type { MigrationTarget, SqlSession } from "./migrate.ts";
 
 export type { PrismaClient };
@@ -24,18 +25,25 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type DatabaseOptions =
+export type DatabaseOptions = (
   | { kind: "postgres"; url: string; poolSize?: number; onIdleError?: (error: Error) => void }
   /** dataDir undefined: in memory (tests). */
-  | { kind: "pglite"; dataDir?: string };
+  | { kind: "pglite"; dataDir?: string }
+) & {
+  /** Told of every statement Prisma sends (query-budget tests, the chat benchmark). */
+  onStatement?: StatementListener;
+};
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.kind === "postgres" ? openPostgres(options.url, options.poolSize, options.onIdleError) : openPglite(options.dataDir);
+  const adapter = <F extends PrismaPg | PrismaPGlite>(factory: F): F => (options.onStatement ? countStatements(factory, options.onStatement) : factory);
+  return options.kind === "postgres" ? openPostgres(options.url, adapter, options.poolSize, options.onIdleError) : openPglite(options.dataDir, adapter);
 }
+
+type AdapterWrap = <F extends PrismaPg | PrismaPGlite>(factory: F) => F;
 
 export const IN_MEMORY = "memory://";
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, wrap: AdapterWrap): Promise<Database> {
   const onDisk = dataDir !== undefined && !dataDir.startsWith(IN_MEMORY);
   let unlock = () => {};
   if (onDisk) {
@@ -46,7 +54,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   // data folder also holds the lock and the development credentials key.
   const pglite = new PGlite(onDisk ? join(dataDir, "pglite") : undefined);
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: wrap(new PrismaPGlite(pglite)) });
   const session = (tx: Pick<PGlite, "exec" | "query">): SqlSession => ({
     exec: async (sql) => {
       await tx.exec(sql);
@@ -68,12 +76,12 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, poolSize = 10, onIdleError?: (error: Error) => void): Promise<Database> {
+async function openPostgres(url: string, wrap: AdapterWrap, poolSize = 10, onIdleError?: (error: Error) => void): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client losing its server emits "error"; unhandled, it would end the process.
   // The pool drops that client and the next query reconnects, so reporting it is enough.
   pool.on("error", (error) => onIdleError?.(error));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: wrap(new PrismaPg(pool)) });
   return {
     kind: "postgres",
     prisma,
