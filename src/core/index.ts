@@ -1,3 +1,4 @@
+import { linkChatIdentityByEmail, type ActorRef, type ChatRef } from "./accounts/actors.ts";
 import { createDirectory } from "./accounts/directory.ts";
 import { applyDueActions } from "./cases/clock-actions.ts";
 import { addComment } from "./cases/comments.ts";
@@ -52,6 +53,15 @@ export function createCore(deps: CoreDeps) {
       list: (status: "pending" | "failed" | "dead" | "delivered", limit = 50) => listNotifications(deps.prisma, { status, limit }),
       retry: (options: { id?: string; dead?: boolean }) => retryNotifications(deps.prisma, { ...options, now: deps.clock.now() }),
     },
+    /**
+     * The actor of a verified chat identity, resolved with the person and their place in
+     * one statement on each call; a first-time user is linked by the email their platform
+     * reports (`lookupEmail` runs only then).
+     */
+    chatActor: (ref: ChatRef, lookupEmail: () => Promise<string | undefined>): ActorRef => ({
+      chat: ref,
+      link: async (db) => linkChatIdentityByEmail(db, ref, await lookupEmail(), deps.clock.now()),
+    }),
     /** True the first time a platform delivery id (Slack event_id, Teams activity id) is seen. */
     firstDelivery: (platform: "slack" | "teams", eventId: string) => firstDelivery(deps, platform, eventId),
     ...createSearch(deps),

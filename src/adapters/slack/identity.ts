@@ -1,21 +1,14 @@
 import type { WebClient } from "@slack/web-api";
 import type { Core, Ctx } from "../../core/index.ts";
-import { CaseError } from "../../core/errors.ts";
 
 /**
- * Who a Slack user is: a linked identity, or a contact matched by the email Slack
- * reports for them (users.info, scope users:read.email). Nothing the request body
- * claims beyond Slack's signed user and team ids is trusted.
+ * Who a Slack user is: the team and user ids of a signed request, resolved by the core
+ * with the person behind them in the same statement as the rest of the request's
+ * reads; a first-time user is linked to the contact with the email Slack reports for
+ * them (users.info, scope users:read.email), looked up only then. Nothing the request
+ * body claims beyond Slack's signed user and team ids is trusted.
  */
-export async function slackCtx(core: Core, client: WebClient, teamId: string, userId: string): Promise<Ctx> {
+export function slackCtx(core: Core, client: WebClient, teamId: string, userId: string): Ctx {
   const ref = { platform: "slack" as const, tenantId: teamId, userId };
-  try {
-    return { actor: await core.directory.resolveChatUser(ref), source: "slack" };
-  } catch (error) {
-    if (!(error instanceof CaseError) || error.code !== "UNKNOWN_USER") throw error;
-  }
-  const info = await client.users.info({ user: userId });
-  const email = info.user?.profile?.email;
-  if (!email) throw new CaseError("UNKNOWN_USER");
-  return { actor: await core.directory.resolveChatUser({ ...ref, email }), source: "slack" };
+  return { actor: core.chatActor(ref, async () => (await client.users.info({ user: userId })).user?.profile?.email), source: "slack" };
 }

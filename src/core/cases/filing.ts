@@ -34,8 +34,11 @@ export async function fileCase(deps: CoreDeps, ctx: Ctx, raw: FileCaseInput): Pr
     return await inTransaction(deps.prisma, (tx) => fileInTransaction(deps, ctx, tx, input));
   } catch (error) {
     // Another submission with the same key committed first: answer with its case.
-    if (isUniqueViolation(error) && "personId" in ctx.actor) {
-      const existing = await findByKey(deps, ctx.actor.personId, input.idempotencyKey);
+    if (isUniqueViolation(error)) {
+      // The filer's person id: a chat identity resolves to it (linked by now: the losing
+      // submission got as far as inserting its case).
+      const actor = await loadActor(deps.prisma, ctx.actor);
+      const existing = "personId" in actor ? await findByKey(deps, actor.personId, input.idempotencyKey) : null;
       if (existing) return existing;
     }
     throw error;
