@@ -1,12 +1,13 @@
 import { z } from "zod";
-import type { Prisma } from "../../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { loadActor, loadPlace } from "../accounts/actors.ts";
 import { customerReach, type Actor } from "../accounts/policy.ts";
-import { inTransaction, type Tx } from "../db/tx.ts";
+import type { Tx } from "../db/tx.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { parseInput } from "../validation.ts";
-import { assertCan, resolveCaseId } from "./case-access.ts";
-import { readCaseView } from "./case-reader.ts";
+import { CaseError } from "../errors.ts";
+import { assertCan } from "./case-access.ts";
+import { caseWhere, presentCase, readFullCase } from "./case-reader.ts";
 import { OPEN_STATUSES } from "./lifecycle.ts";
 import { caseInclude, toSummary, type CaseSummary, type CaseView } from "./presenter.ts";
 import { caseViewSchema, pageSchema, type CaseRef, type CaseViewName, type PageInput } from "./schemas.ts";
@@ -68,7 +69,7 @@ function viewFilter(actor: Actor, view: CaseViewName): Prisma.CaseWhereInput {
   return view === "closed" ? closed : view === "mine" ? {} : open;
 }
 
-async function recordRecent(tx: Tx, actor: Actor, kind: "CASE" | "ACCOUNT" | "CONTACT", entityId: string, now: Date) {
+async function recordRecent(tx: PrismaClient | Tx, actor: Actor, kind: "CASE" | "ACCOUNT" | "CONTACT", entityId: string, now: Date) {
   if (!("personId" in actor)) return;
   await tx.recentView.upsert({
     where: { personId_kind_entityId: { personId: actor.personId, kind, entityId } },
@@ -85,46 +86,53 @@ export type Audience = "CUSTOMER" | "STAFF" | "PARTNER";
  * view is the case contact's (never internal notes or priority), staff see all,
  * partners see what partner staff see.
  */
-async function audienceActor(tx: Tx, caseId: string, audience: Audience): Promise<Actor> {
+async function audienceActor(tx: PrismaClient | Tx, caseId: string, audience: Audience): Promise<Actor> {
   if (audience === "STAFF") return { kind: "system" };
   const row = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { accountId: true, partnerId: true, contact: { select: { id: true, name: true } } } });
   if (audience === "PARTNER") return { kind: "partner", personId: "00000000-0000-0000-0000-000000000000", name: "partner", partnerId: row.partnerId ?? "" };
   return { kind: "contact", personId: row.contact.id, name: row.contact.name, place: await loadPlace(tx, row.accountId) };
 }
 
+const NOT_VISIBLE = "No case with that number is visible to you.";
+
+/**
+ * Reads run as single statements outside any interactive transaction (a transaction
+ * would add BEGIN and COMMIT round trips and, on the embedded database, hold its one
+ * connection): a chat read spends one statement on who is asking and one or two on
+ * what they asked for.
+ */
 export function createCaseQueries(deps: CoreDeps) {
+  const db = deps.prisma;
   return {
-    viewForAudience: (caseId: string, audience: Audience): Promise<CaseView> =>
-      inTransaction(deps.prisma, async (tx) => readCaseView(tx, await audienceActor(tx, caseId, audience), caseId, deps.clock.now(), deps.catalog)),
+    viewForAudience: async (caseId: string, audience: Audience): Promise<CaseView> => {
+      const [actor, row] = await Promise.all([audienceActor(db, caseId, audience), readFullCase(db, { id: caseId })]);
+      if (!row) throw new CaseError("NOT_FOUND");
+      return presentCase(actor, row, deps.clock.now(), deps.catalog);
+    },
 
     /** One case for the viewer; counts as recently viewed unless told otherwise (cards sent on the viewer's behalf). */
-    get: (ctx: Ctx, ref: CaseRef, options: { recordRecent?: boolean } = {}): Promise<CaseView> =>
-      inTransaction(deps.prisma, async (tx) => {
-        const actor = await loadActor(tx, ctx.actor);
-        const id = await resolveCaseId(tx, ref);
-        const row = await tx.case.findUniqueOrThrow({ where: { id }, select: { accountId: true, partnerId: true } });
-        assertCan(actor, "view", row);
-        const now = deps.clock.now();
-        if (options.recordRecent !== false) await recordRecent(tx, actor, "CASE", id, now);
-        return readCaseView(tx, actor, id, now, deps.catalog);
-      }),
+    get: async (ctx: Ctx, ref: CaseRef, options: { recordRecent?: boolean } = {}): Promise<CaseView> => {
+      const where = caseWhere(ref);
+      const [actor, row] = await Promise.all([loadActor(db, ctx.actor), readFullCase(db, where)]);
+      // Checked before anything of the case is used: a case the actor may not see is "not found".
+      if (!row) throw new CaseError("NOT_FOUND", { field: "case", message: NOT_VISIBLE });
+      assertCan(actor, "view", row);
+      const now = deps.clock.now();
+      if (options.recordRecent !== false) await recordRecent(db, actor, "CASE", row.id, now);
+      return presentCase(actor, row, now, deps.catalog);
+    },
 
-    list: (ctx: Ctx, raw: { view: string } & PageInput): Promise<Page<CaseSummary>> =>
-      inTransaction(deps.prisma, async (tx) => {
-        const { view } = parseInput(z.object({ view: caseViewSchema }), { view: raw.view });
-        const { page, pageSize } = parseInput(pageSchema, raw);
-        const actor = await loadActor(tx, ctx.actor);
-        const where: Prisma.CaseWhereInput = { AND: [visibleCases(actor), viewFilter(actor, view)] };
-        const total = await tx.case.count({ where });
-        const rows = await tx.case.findMany({
-            where,
-            include: caseInclude,
-            orderBy: [{ updatedAt: "desc" }, { number: "desc" }],
-            skip: (page - 1) * pageSize,
-            take: pageSize,
-          });
-        return { items: rows.map((r) => toSummary(r, deps.catalog)), page, pageSize, total, hasMore: page * pageSize < total };
-      }),
+    list: async (ctx: Ctx, raw: { view: string } & PageInput): Promise<Page<CaseSummary>> => {
+      const { view } = parseInput(z.object({ view: caseViewSchema }), { view: raw.view });
+      const { page, pageSize } = parseInput(pageSchema, raw);
+      const actor = await loadActor(db, ctx.actor);
+      const where: Prisma.CaseWhereInput = { AND: [visibleCases(actor), viewFilter(actor, view)] };
+      const [total, rows] = await Promise.all([
+        db.case.count({ where }),
+        db.case.findMany({ where, include: caseInclude, orderBy: [{ updatedAt: "desc" }, { number: "desc" }], skip: (page - 1) * pageSize, take: pageSize }),
+      ]);
+      return { items: rows.map((r) => toSummary(r, deps.catalog)), page, pageSize, total, hasMore: page * pageSize < total };
+    },
   };
 }
 
