@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Ctx } from "../../src/core/index.ts";
+import { startTestCore, type TestCore } from "../support/test-core.ts";
+import { as, buildWorld, filing, type World } from "../support/world.ts";
+
+/**
+ * A chat request's round trips, counted. Each statement is a round trip to the
+ * database (BEGIN and COMMIT included), and a request that makes many small ones is
+ * slow however fast each is, so every main operation has a budget here: a read (a
+ * list, a case, what a form needs) at most 3, including the one that resolves who is
+ * asking from their verified chat identity; a write one transaction of a few
+ * statements. A change that adds a query to these paths fails this test.
+ */
+const BUDGET = {
+  list: 3,
+  show: 3,
+  file: 10,
+  reply: 13,
+};
+
+describe("a chat request's round trips to the database", () => {
+  let t: TestCore;
+  let w: World;
+  let customer: Ctx;
+  let number: string;
+
+  beforeAll(async () => {
+    t = await startTestCore();
+    w = await buildWorld(t.core);
+    // Marie has used carebot from Slack before: her identity is linked.
+    await t.core.directory.resolveChatUser({ platform: "slack", tenantId: "T1", userId: "U1", email: "marie@physics.northwind.edu" });
+    customer = { actor: t.core.chatActor({ platform: "slack", tenantId: "T1", userId: "U1" }, async () => undefined), source: "slack" };
+    number = (await t.core.cases.file(as(w.people.physicist.id), filing(w.accounts.physics.id))).case.number;
+    for (let i = 0; i < 3; i += 1) await t.core.cases.file(as(w.people.physicist.id), filing(w.accounts.physics.id));
+    await t.core.cases.comment(as(w.people.engineer.id), number, { body: "Looking into it." });
+  });
+  afterAll(() => t?.close());
+
+  async function statementsOf(run: () => Promise<unknown>): Promise<string[]> {
+    t.takeStatements();
+    await run();
+    return t.takeStatements();
+  }
+
+  it(`lists my open cases in at most ${BUDGET.list} statements, who I am included`, async () => {
+    const sql = await statementsOf(() => t.core.cases.list(customer, { view: "open" }));
+    expect(sql.length, sql.join("\n")).toBeLessThanOrEqual(BUDGET.list);
+  });
+
+  it(`shows a case with its comments in at most ${BUDGET.show} statements, noting it as recently viewed`, async () => {
+    const sql = await statementsOf(() => t.core.cases.get(customer, number));
+    expect(sql.length, sql.join("\n")).toBeLessThanOrEqual(BUDGET.show);
+  });
+
+  it(`files a case in one transaction of at most ${BUDGET.file} statements`, async () => {
+    const sql = await statementsOf(() => t.core.cases.file(customer, filing(w.accounts.physics.id)));
+    expect(sql.length, sql.join("\n")).toBeLessThanOrEqual(BUDGET.file);
+    expect(sql.filter((s) => s === "BEGIN")).toHaveLength(1);
+  });
+
+  it(`adds a reply in one transaction of at most ${BUDGET.reply} statements`, async () => {
+    const sql = await statementsOf(() => t.core.cases.comment(customer, number, { body: "Still broken.", externalId: "T1:C1:1.0001" }));
+    expect(sql.length, sql.join("\n")).toBeLessThanOrEqual(BUDGET.reply);
+    expect(sql.filter((s) => s === "BEGIN")).toHaveLength(1);
+  });
+
+  it("tells someone carebot does not know that they are not set up", async () => {
+    const stranger: Ctx = { actor: t.core.chatActor({ platform: "slack", tenantId: "T1", userId: "U404" }, async () => undefined), source: "slack" };
+    await expect(t.core.cases.list(stranger, { view: "open" })).rejects.toMatchObject({ code: "UNKNOWN_USER" });
+  });
+});
