@@ -16,6 +16,25 @@ describe("people and their chat identities", () => {
     expect((await s.t.core.directory.resolveChatUser(slackUser)).personId).toBe(s.w.people.acmeUser.id);
   });
 
+  it("answers a new user's first requests arriving all at once: each one finds her, and she is linked once", async () => {
+    // A first-time user who clicks around before the first answer arrives sends
+    // several requests at once; on PostgreSQL they really do race to link her.
+    const slackUser = { platform: "slack" as const, tenantId: "T01", userId: "U_ADA_BURST" };
+    const answers = await Promise.allSettled(Array.from({ length: 10 }, () => s.t.core.directory.resolveChatUser({ ...slackUser, email: "ada@acme.test" })));
+    expect(answers.map((a) => (a.status === "fulfilled" ? a.value.personId : a.reason))).toEqual(Array(10).fill(s.w.people.acmeUser.id));
+    expect(await s.t.db.prisma.chatIdentity.count({ where: slackUser })).toBe(1);
+    const links = await s.t.db.prisma.auditEntry.findMany({ where: { action: "identity.linked_by_email" } });
+    expect(links.filter((l) => (l.changes as { userId?: string }).userId === "U_ADA_BURST")).toHaveLength(1);
+  });
+
+  it("answers a new user's first /case list requests arriving all at once (the chat path links on first sight)", async () => {
+    const ref = { platform: "teams" as const, tenantId: "tenant-1", userId: "29:alan-burst" };
+    const ctx = { actor: s.t.core.chatActor(ref, () => Promise.resolve("alan@acme.test")), source: "teams" as const };
+    const lists = await Promise.allSettled(Array.from({ length: 10 }, () => s.t.core.cases.list(ctx, { view: "mine" })));
+    expect(lists.filter((l) => l.status === "rejected").map((l) => (l as PromiseRejectedResult).reason)).toEqual([]);
+    expect((await s.t.core.directory.resolveChatUser(ref)).personId).toBe(s.w.people.acmeUser2.id);
+  });
+
   it("never grants staff rights from an email alone; staff are linked explicitly", async () => {
     const teamsUser = { platform: "teams" as const, tenantId: "tenant-1", userId: "29:eve" };
     const guess = await refusal(s.t.core.directory.resolveChatUser({ ...teamsUser, email: "eve@vendor.test" }));

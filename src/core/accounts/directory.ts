@@ -7,10 +7,9 @@ import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { visibleAccounts } from "../search.ts";
 import { parseInput } from "../validation.ts";
-import { loadActor } from "./actors.ts";
+import { linkChatIdentityByEmail, loadActor } from "./actors.ts";
 import { canOnAccount, customerReach, type Actor } from "./policy.ts";
 import {
-  chatIdentitySchema,
   createAccountSchema,
   createContactSchema,
   createPartnerSchema,
@@ -18,6 +17,7 @@ import {
   createStaffSchema,
   editAccountSchema,
   linkIdentitySchema,
+  resolveChatUserSchema,
 } from "./schemas.ts";
 
 export interface AccountView {
@@ -175,24 +175,20 @@ export function createDirectory(deps: CoreDeps) {
      * platform reports, which then links the identity. Staff and partner staff must be
      * linked explicitly, so an email alone never grants vendor rights.
      */
-    resolveChatUser: (raw: z.input<typeof chatIdentitySchema> & { email?: string }) =>
+    resolveChatUser: (raw: z.input<typeof resolveChatUserSchema>) =>
       tx(async (db): Promise<{ personId: string }> => {
-        const input = parseInput(chatIdentitySchema, raw);
+        const { email, ...ref } = parseInput(resolveChatUserSchema, raw);
         const identity = await db.chatIdentity.findUnique({
-          where: { platform_tenantId_userId: input },
-          include: { person: true },
+          where: { platform_tenantId_userId: ref },
+          select: { personId: true, person: { select: { active: true } } },
         });
         if (identity) {
           if (!identity.person.active) throw new CaseError("UNKNOWN_USER");
           return { personId: identity.personId };
         }
-        const email = raw.email?.trim().toLowerCase();
-        const person = email ? await db.person.findUnique({ where: { email } }) : null;
-        if (!person || person.kind !== "CONTACT" || !person.active) throw new CaseError("UNKNOWN_USER");
-        const at = now();
-        await db.chatIdentity.create({ data: { id: randomUUID(), ...input, personId: person.id, createdAt: at } });
-        await recordAudit(db, { accountId: person.accountId ?? undefined, actor: { kind: "system" }, action: "identity.linked_by_email", changes: { personId: person.id, platform: input.platform, userId: input.userId }, source: input.platform, at });
-        return { personId: person.id };
+        // A new user's first requests often arrive together: the link tolerates the
+        // others' insert (ON CONFLICT DO NOTHING, then read) instead of failing on it.
+        return linkChatIdentityByEmail(db, ref, email, now());
       }),
 
     getAccount: (ctx: Ctx, accountId: string): Promise<AccountView> =>

@@ -47,6 +47,9 @@ export const chatIdentitySchema = z.object({
   userId: z.string().trim().min(1).max(200),
 });
 
+/** A chat user as the adapter verified them, with the email their platform reports (if it does). */
+export const resolveChatUserSchema = chatIdentitySchema.extend({ email: z.string().max(320).optional() });
+
 export const linkIdentitySchema = chatIdentitySchema.extend({ personId: z.uuid() });
 
 export const editAccountSchema = z.object({ name });
