@@ -1,4 +1,4 @@
-import type { CaseError } from "../core/errors.ts";
+import { labelledFieldMessage, type CaseError } from "../core/errors.ts";
 import type { MessageCard, Tone } from "./model.ts";
 
 /** Confirmations, errors, validation messages and access guidance. */
@@ -15,18 +15,12 @@ export function buildNotice(input: { tone?: Tone; title: string; text: string; d
   };
 }
 
-const FIELD_LABEL: Record<string, string> = {
-  accountId: "Account", caseType: "Case type", severity: "Severity", subject: "Subject", description: "Description",
-  product: "Product", feature: "Feature", pid: "Partner ID", exampleUrl: "Example link", stepsToReproduce: "Steps to reproduce",
-  credentials: "Test login", contactId: "Contact", phone: "Phone", cc: "CC", reason: "Reason", body: "Text", query: "Search",
-};
-
 /** A refused request as the user sees it: the message of its code, each field's problem, a reference for unexpected ones. */
 export function buildErrorNotice(error: CaseError, reference?: string): MessageCard {
   if (error.code === "UNKNOWN_USER") return buildAccessGuidance();
   const details = Object.entries(error.fieldErrors)
     .filter(([, message]) => message !== error.message)
-    .map(([field, message]) => `${FIELD_LABEL[field] ?? field}: ${message}`);
+    .map(([field, message]) => labelledFieldMessage(field, message));
   return buildNotice({
     tone: error.code === "UNEXPECTED" ? "attention" : "warning",
     title: error.code === "VALIDATION" ? "Please check what you entered" : error.code === "UNEXPECTED" ? "Something went wrong" : "That did not work",

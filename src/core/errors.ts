@@ -21,6 +21,62 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * What is wrong with one field, in our words, when its schema has no sentence of its
+ * own; parseInput puts the field's label first ("Subject: at most 255 characters."),
+ * so zod's own wording ("Too big: expected int to be <=9007199254740991") never
+ * reaches a user. {max} and {min} are filled in with the schema's bounds.
+ */
+export const FIELD_PROBLEMS = {
+  required: "this is required.",
+  tooLong: "at most {max} characters.",
+  tooShort: "at least {min} characters.",
+  tooMany: "at most {max} entries.",
+  tooLarge: "at most {max}.",
+  tooSmall: "at least {min}.",
+  outOfRange: "that number is out of range.",
+  notANumber: "enter a number.",
+  notWhole: "enter a whole number.",
+  notText: "enter text.",
+  notChoice: "choose one of the offered options.",
+  email: "enter a valid email address.",
+  link: "enter a link starting with http:// or https://.",
+  format: "this is not in the expected format.",
+  unstorable: "contains characters that cannot be stored (a NUL character or half of an emoji); remove them and try again.",
+  unexpectedFields: "holds fields that do not belong here.",
+  invalid: "this needs another look.",
+} as const;
+export type FieldProblem = keyof typeof FIELD_PROBLEMS;
+
+const count = new Intl.NumberFormat("en-GB");
+
+export function fieldProblem(problem: FieldProblem, bounds: { max?: number; min?: number } = {}): string {
+  return FIELD_PROBLEMS[problem].replace(/\{(max|min)\}/g, (_, key: "max" | "min") => count.format(bounds[key] ?? 0));
+}
+
+/** How fields are named to users; a field not listed is named from its key ("seatLimit": "Seat limit"). */
+const FIELD_LABELS: Record<string, string> = {
+  accountId: "Account", caseType: "Case type", severity: "Severity", subject: "Subject", description: "Description",
+  product: "Product", feature: "Feature", pid: "Partner ID", exampleUrl: "Example link", stepsToReproduce: "Steps to reproduce",
+  credentials: "Test login", contactId: "Contact", phone: "Phone", cc: "CC", reason: "Reason", body: "Text", query: "Search",
+  case: "Case", duplicateOf: "Duplicate of", linkedFromCase: "Linked case", note: "Note", feedback: "Feedback",
+  engineerId: "Engineer", partnerId: "Partner", personId: "Person", parentId: "Parent account", csmName: "Customer Success Manager",
+  csmEmail: "CSM email", seatLimit: "Seats", supportChannel: "Support channel", pageSize: "Page size", idempotencyKey: "Form",
+};
+
+export function fieldLabel(field: string): string {
+  const known = FIELD_LABELS[field];
+  if (known) return known;
+  const words = field.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A field's message as it stands alone (a notice lists several): "Subject: at most 255 characters." */
+export function labelledFieldMessage(field: string, message: string): string {
+  const label = fieldLabel(field);
+  return message.startsWith(`${label}:`) ? message : `${label}: ${message}`;
+}
+
 export interface CaseErrorOptions {
   /** The input field the message concerns, e.g. "cc" or "description". */
   field?: string;

@@ -4,6 +4,7 @@ import { loadActor } from "./accounts/actors.ts";
 import { customerReach, type Actor } from "./accounts/policy.ts";
 import { visibleCases } from "./cases/queries.ts";
 import { caseInclude, formatCaseNumber, toSummary, type CaseSummary } from "./cases/presenter.ts";
+import { isCaseNumber } from "./cases/schemas.ts";
 import { inOrder, inTransaction } from "./db/tx.ts";
 import type { CoreDeps, Ctx } from "./deps.ts";
 import { parseInput } from "./validation.ts";
@@ -44,7 +45,7 @@ export function visibleAccounts(actor: Actor): Prisma.AccountWhereInput {
 }
 
 const searchSchema = z.object({
-  query: z.string({ error: "Type something to search for." }).trim().min(2, "Type at least 2 characters to search.").max(200),
+  query: z.string({ error: "Type something to search for." }).trim().min(2, "Type at least 2 characters to search.").max(200, "Keep the search to at most 200 characters."),
   limit: z.number().int().min(1).max(25).default(10),
 });
 
@@ -56,9 +57,10 @@ export function createSearch(deps: CoreDeps) {
         const { query, limit } = parseInput(searchSchema, raw);
         const actor = await loadActor(tx, ctx.actor);
         const text = { contains: query, mode: "insensitive" as const };
-        const digits = query.replace(/^0+/, "");
         const caseMatch: Prisma.CaseWhereInput[] = [{ subject: text }, { description: text }];
-        if (/^\d{1,10}$/.test(query) && digits) caseMatch.push({ number: Number(digits) });
+        // Digits are a case number only within the range of one; longer ones (a phone
+        // number, an order id) are searched as text.
+        if (/^\d+$/.test(query) && isCaseNumber(Number(query))) caseMatch.push({ number: Number(query) });
         const accountsWhere = visibleAccounts(actor);
         const [cases, accounts, contacts] = await inOrder(
           () => tx.case.findMany({

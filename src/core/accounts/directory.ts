@@ -10,12 +10,14 @@ import { parseInput } from "../validation.ts";
 import { linkChatIdentityByEmail, loadActor } from "./actors.ts";
 import { canOnAccount, customerReach, type Actor } from "./policy.ts";
 import {
+  contactActiveSchema,
   createAccountSchema,
   createContactSchema,
   createPartnerSchema,
   createPartnerStaffSchema,
   createStaffSchema,
   editAccountSchema,
+  idSchema,
   linkIdentitySchema,
   resolveChatUserSchema,
 } from "./schemas.ts";
@@ -39,6 +41,13 @@ function assertAdmin(actor: Actor, what: string): void {
   if (!allowed) {
     throw new CaseError("FORBIDDEN", { message: `Only support staff or the operator may create ${what}.` });
   }
+}
+
+/** An id that is not even a uuid names nothing: not found, rather than a failed query. */
+function existingId(id: unknown, field: string): string {
+  const parsed = idSchema.safeParse(id);
+  if (!parsed.success) throw new CaseError("NOT_FOUND", { field });
+  return parsed.data;
 }
 
 function emailTaken(error: unknown): never {
@@ -97,16 +106,17 @@ export function createDirectory(deps: CoreDeps) {
         return person;
       }),
 
-    setContactActive: (ctx: Ctx, raw: { personId: string; active: boolean }) =>
+    setContactActive: (ctx: Ctx, raw: z.input<typeof contactActiveSchema>) =>
       tx(async (db) => {
+        const input = parseInput(contactActiveSchema, raw);
         const actor = await loadActor(db, ctx.actor);
         assertAdmin(actor, "contacts");
-        const person = await db.person.findUnique({ where: { id: raw.personId } });
+        const person = await db.person.findUnique({ where: { id: input.personId } });
         if (!person || person.kind !== "CONTACT" || !person.accountId) throw new CaseError("NOT_FOUND", { field: "personId" });
-        if (raw.active && !person.active) await assertSeatFree(db, person.accountId);
+        if (input.active && !person.active) await assertSeatFree(db, person.accountId);
         const at = now();
-        const updated = await db.person.update({ where: { id: person.id }, data: { active: raw.active } });
-        await recordAudit(db, { accountId: person.accountId, actor, action: "contact.active", changes: { personId: person.id, active: [person.active, raw.active] }, source: ctx.source, at });
+        const updated = await db.person.update({ where: { id: person.id }, data: { active: input.active } });
+        await recordAudit(db, { accountId: person.accountId, actor, action: "contact.active", changes: { personId: person.id, active: [person.active, input.active] }, source: ctx.source, at });
         return updated;
       }),
 
@@ -191,8 +201,9 @@ export function createDirectory(deps: CoreDeps) {
         return linkChatIdentityByEmail(db, ref, email, now());
       }),
 
-    getAccount: (ctx: Ctx, accountId: string): Promise<AccountView> =>
+    getAccount: (ctx: Ctx, rawId: string): Promise<AccountView> =>
       tx(async (db) => {
+        const accountId = existingId(rawId, "accountId");
         const actor = await loadActor(db, ctx.actor);
         if (!canOnAccount(actor, "view", accountId)) throw new CaseError("NOT_FOUND", { field: "accountId" });
         const account = await db.account.findUnique({
@@ -219,8 +230,9 @@ export function createDirectory(deps: CoreDeps) {
         };
       }),
 
-    editAccount: (ctx: Ctx, accountId: string, raw: z.input<typeof editAccountSchema>) =>
+    editAccount: (ctx: Ctx, rawId: string, raw: z.input<typeof editAccountSchema>) =>
       tx(async (db) => {
+        const accountId = existingId(rawId, "accountId");
         const input = parseInput(editAccountSchema, raw);
         const actor = await loadActor(db, ctx.actor);
         if (!canOnAccount(actor, "view", accountId)) throw new CaseError("NOT_FOUND", { field: "accountId" });
@@ -271,8 +283,9 @@ export function createDirectory(deps: CoreDeps) {
         return "personId" in actor ? { id: actor.personId, name: actor.name, kind: actor.kind } : { id: null, name: "Operator", kind: actor.kind };
       }),
 
-    getContact: (ctx: Ctx, personId: string) =>
+    getContact: (ctx: Ctx, rawId: string) =>
       tx(async (db) => {
+        const personId = existingId(rawId, "personId");
         const actor = await loadActor(db, ctx.actor);
         const person = await db.person.findUnique({ where: { id: personId }, include: { account: { select: { id: true, name: true } } } });
         if (!person || person.kind !== "CONTACT" || !person.accountId || !canOnAccount(actor, "view", person.accountId)) {

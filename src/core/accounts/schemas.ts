@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-const name = z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(200);
+const name = z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(200, "Keep the name to at most 200 characters.");
 const email = z
   .string({ error: "Enter an email address." })
   .trim()
@@ -13,7 +13,7 @@ export const createAccountSchema = z
     type: z.enum(["STANDARD", "PARENT", "SUB"], { error: "Choose standard, parent or sub." }),
     parentId: z.uuid().optional(),
     seatLimit: z.coerce.number().int().min(1, "An account needs at least one seat.").max(100_000),
-    csmName: z.string({ error: "Name the Customer Success Manager." }).trim().min(1, "Name the Customer Success Manager.").max(200),
+    csmName: z.string({ error: "Name the Customer Success Manager." }).trim().min(1, "Name the Customer Success Manager.").max(200, "Keep the name to at most 200 characters."),
     csmEmail: email.optional(),
   })
   .refine((a) => (a.type === "SUB") === (a.parentId !== undefined), {
@@ -36,7 +36,7 @@ export const createStaffSchema = z.object({
 
 export const createPartnerSchema = z.object({
   name,
-  supportChannel: z.string().trim().regex(/^(slack|teams):\S+$/, 'Give the channel as "slack:C0123" or "teams:<channel id>".').optional(),
+  supportChannel: z.string().trim().max(300).regex(/^(slack|teams):\S+$/, 'Give the channel as "slack:C0123" or "teams:<channel id>".').optional(),
 });
 
 export const createPartnerStaffSchema = z.object({ partnerId: z.uuid({ error: "Choose a partner." }), name, email });
@@ -53,3 +53,8 @@ export const resolveChatUserSchema = chatIdentitySchema.extend({ email: z.string
 export const linkIdentitySchema = chatIdentitySchema.extend({ personId: z.uuid() });
 
 export const editAccountSchema = z.object({ name });
+
+export const contactActiveSchema = z.object({ personId: z.uuid({ error: "Choose a contact." }), active: z.boolean() });
+
+/** Ids arrive from our own buttons and links: one that is not even a uuid names nothing. */
+export const idSchema = z.uuid();

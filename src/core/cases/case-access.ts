@@ -9,7 +9,7 @@ import { caseRefSchema, type CaseRef } from "./schemas.ts";
 
 /** Finds a case by number ("00010001", 10001) or id; NOT_FOUND when absent. */
 export async function resolveCaseId(db: Tx, ref: CaseRef, field = "case"): Promise<string> {
-  const parsed = parseInput(caseRefSchema, ref);
+  const parsed = parseInput(caseRefSchema, ref, { field });
   const where = typeof parsed === "number" || /^\d+$/.test(parsed) ? { number: Number(parsed) } : { id: parsed };
   const row = await db.case.findUnique({ where, select: { id: true } });
   if (!row) throw new CaseError("NOT_FOUND", { field, message: "No case with that number is visible to you." });

@@ -8,11 +8,24 @@ import { z } from "zod";
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
-export const caseRefSchema = z.union([
-  z.number().int().positive(),
-  z.string().trim().regex(/^\d{1,10}$/, "Enter a case number, e.g. 00010001."),
-  z.uuid(),
-]);
+/**
+ * Case.number is a PostgreSQL integer (int4): a number beyond it names no case, and
+ * must be answered before it reaches a query (where it would fail the statement).
+ */
+export const CASE_NUMBER_MAX = 2_147_483_647;
+export const isCaseNumber = (n: number) => Number.isInteger(n) && n >= 1 && n <= CASE_NUMBER_MAX;
+const CASE_REF_FORMAT = "Enter a case number, e.g. 00010001.";
+const caseIdSchema = z.uuid();
+
+/** A case by number (10001, "00010001") or id. */
+export const caseRefSchema = z
+  .union([z.number(), z.string().trim()], { error: CASE_REF_FORMAT })
+  .superRefine((ref, ctx) => {
+    if (typeof ref === "string" && caseIdSchema.safeParse(ref).success) return;
+    const number = typeof ref === "number" ? ref : /^\d{1,10}$/.test(ref) ? Number(ref) : undefined;
+    if (number === undefined) ctx.addIssue({ code: "custom", message: CASE_REF_FORMAT });
+    else if (!isCaseNumber(number)) ctx.addIssue({ code: "custom", message: "No case has that number." });
+  });
 export type CaseRef = z.infer<typeof caseRefSchema>;
 
 export const caseTypeSchema = z.enum(["FEATURE_REQUEST", "HOW_TO", "TECHNICAL_ISSUE"], {
@@ -41,8 +54,8 @@ export const fileCaseSchema = z.object({
   severity: severitySchema,
   subject: subjectSchema,
   description: z.string({ error: "Describe the issue." }).trim().min(1, "Describe the issue.").max(30_000, "The description is too long (at most 30,000 characters)."),
-  product: z.string({ error: "Choose a product." }).min(1, "Choose a product."),
-  feature: z.string({ error: "Choose a feature." }).min(1, "Choose a feature."),
+  product: z.string({ error: "Choose a product." }).min(1, "Choose a product.").max(100, "Choose a product."),
+  feature: z.string({ error: "Choose a feature." }).min(1, "Choose a feature.").max(100, "Choose a feature."),
   pid: optional(z.string().trim().regex(/^\d{1,12}$/, "The partner ID (PID) is your account number: digits only. Put several PIDs in the description.")),
   exampleUrl: optional(z.url({ protocol: /^https?$/, error: "Enter a link starting with http:// or https://." }).max(2000)),
   stepsToReproduce: optional(z.string().max(10_000, "Steps to reproduce are too long (at most 10,000 characters).")),
@@ -80,7 +93,7 @@ export const caseViewSchema = z.enum(["mine", "open", "account", "closed"], {
 export type CaseViewName = z.infer<typeof caseViewSchema>;
 
 export const pageSchema = z.object({
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(50).default(10),
 });
 export type PageInput = z.input<typeof pageSchema>;
@@ -121,7 +134,7 @@ export type CloseInput = z.input<typeof closeSchema>;
 
 export const severityChangeSchema = z.object({
   severity: severitySchema,
-  reason: z.string({ error: "Give the reason the customer will see." }).trim().min(1, "Give the reason the customer will see.").max(2_000),
+  reason: z.string({ error: "Give the reason the customer will see." }).trim().min(1, "Give the reason the customer will see.").max(2_000, "Keep the reason to at most 2,000 characters."),
 });
 
 export const editDetailsSchema = z
