@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CaseError } from "./core/errors.ts";
+import { DEFAULT_RATE_LIMITS, type RateLimits } from "./adapters/shared/rate-limit.ts";
 
 /**
  * The environment, parsed once at start-up and frozen. Nothing else reads
@@ -62,6 +63,12 @@ export const envSchema = z.object({
   SMTP_URL: z.string().url().optional(),
   SMTP_FROM: z.string().default("carebot support <support@localhost>"),
 
+  /** Rate limits of both chat adapters: requests one chat user, and one workspace or tenant, may send at once (burst) and per minute. */
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.user.perMinute),
+  RATE_LIMIT_USER_BURST: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.user.burst),
+  RATE_LIMIT_TENANT_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.tenant.perMinute),
+  RATE_LIMIT_TENANT_BURST: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.tenant.burst),
+
   /** Teams: the adapter runs at /api/messages when an app id is set, or in local mode. */
   TEAMS_APP_ID: z.string().optional(),
   TEAMS_APP_PASSWORD: z.string().optional(),
@@ -85,6 +92,14 @@ export type Config = Readonly<z.infer<typeof envSchema>> & { readonly production
 /** Whether the Teams adapter should run (with credentials, or in local mode). */
 export function teamsEnabled(config: Config): boolean {
   return Boolean(config.TEAMS_APP_ID) || config.TEAMS_LOCAL;
+}
+
+/** The rate limits the chat adapters apply (src/adapters/shared/rate-limit.ts). */
+export function rateLimitsFromConfig(config: Config): RateLimits {
+  return {
+    user: { burst: config.RATE_LIMIT_USER_BURST, perMinute: config.RATE_LIMIT_USER_PER_MINUTE },
+    tenant: { burst: config.RATE_LIMIT_TENANT_BURST, perMinute: config.RATE_LIMIT_TENANT_PER_MINUTE },
+  };
 }
 
 /** Whether the Slack adapter should run. */

@@ -1,7 +1,7 @@
 import { startApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { toCaseError } from "./core/errors.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, installLastResortHandlers } from "./logger.ts";
 
 /** `npm start`: reads the environment once, starts the app, stops cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -12,6 +12,8 @@ async function main(): Promise<void> {
     createLogger().fatal({ field: toCaseError(error).field }, toCaseError(error).message);
     process.exit(78); // EX_CONFIG
   }
+  // One request's stray rejection must not stop the server for everyone: see installLastResortHandlers.
+  installLastResortHandlers(createLogger({ level: config.LOG_LEVEL }).child({ module: "process" }));
   const app = await startApp(config).catch((error: unknown) => {
     const failure = toCaseError(error);
     // CONFIG errors carry a message written for the operator; anything else is logged with its cause.

@@ -5,7 +5,7 @@ import { applyMigrations } from "./core/db/migrate.ts";
 import { toCaseError } from "./core/errors.ts";
 import { deliveryChannels } from "./delivery/channels.ts";
 import { createDeliveryWorker } from "./delivery/worker.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, installLastResortHandlers } from "./logger.ts";
 
 /**
  * `npm run worker`: delivery only, no HTTP, to scale delivery out beside the servers.
@@ -15,6 +15,8 @@ import { createLogger } from "./logger.ts";
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.LOG_LEVEL });
+  // One notification's stray rejection must not stop delivery for everyone: see installLastResortHandlers.
+  installLastResortHandlers(logger.child({ module: "process" }));
   if (!config.DATABASE_URL) logger.warn("the delivery worker normally runs beside servers on PostgreSQL (DATABASE_URL); the embedded database admits one process");
   const db = await openAppDatabase(config, logger);
   await applyMigrations(db.migrationTarget);

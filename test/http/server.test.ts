@@ -1,7 +1,11 @@
+import { EventEmitter } from "node:events";
+import { connect } from "node:net";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
+import { readBody } from "../../src/adapters/http/server.ts";
 import { startApp, type App } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
+import { createLogger, installLastResortHandlers } from "../../src/logger.ts";
 
 function quietLog() {
   const lines: string[] = [];
@@ -14,6 +18,20 @@ function quietLog() {
       },
     }),
   };
+}
+
+/** Sends raw bytes over TCP (what fetch would never send) and returns what came back, or "" on a reset. */
+function rawRequest(port: number, bytes: string, options: { hangUpAfterWrite?: boolean } = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(bytes);
+      if (options.hangUpAfterWrite) setTimeout(() => socket.destroy(), 50);
+    });
+    let received = "";
+    socket.on("data", (chunk) => (received += String(chunk)));
+    socket.on("close", () => resolve(received));
+    socket.on("error", () => resolve(received));
+  });
 }
 
 async function start(env: Record<string, string> = {}) {
@@ -95,5 +113,69 @@ describe("the server process", () => {
     expect(body.error).toBe("Something went wrong on our side.");
     expect(JSON.stringify(body)).not.toContain("hunter2");
     expect(s.log.lines.some((l) => l.includes(body.reference))).toBe(true);
+  });
+
+  it("answers a malformed request line or target with 400 and keeps serving", async () => {
+    const s = await start({ DEMO_DATA: "off" });
+    app = s.app;
+    expect(await rawRequest(app.http.port, "GARBAGE\r\n\r\n")).toMatch(/^HTTP\/1\.1 400/);
+    expect(await rawRequest(app.http.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nBroken header line\r\n\r\n")).toMatch(/^HTTP\/1\.1 400/);
+    expect(await rawRequest(app.http.port, "GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 400/);
+    expect((await fetch(s.url("/healthz"))).status).toBe(200);
+  });
+
+  it("a client that hangs up in the middle of its body disturbs nothing, and the route sees why", async () => {
+    const s = await start({ DEMO_DATA: "off" });
+    app = s.app;
+    app.http.route("POST", "/upload", async (req, res) => {
+      await readBody(req, 1024);
+      res.end("read");
+    });
+    await rawRequest(app.http.port, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nonly a little", { hangUpAfterWrite: true });
+    await expect.poll(() => s.log.lines.some((l) => l.includes("client went away before its request was read"))).toBe(true);
+    expect(s.log.lines.some((l) => l.includes("request failed"))).toBe(false);
+    expect((await fetch(s.url("/healthz"))).status).toBe(200);
+  });
+
+  it("refuses a body over a route's limit with 413", async () => {
+    const s = await start({ DEMO_DATA: "off" });
+    app = s.app;
+    app.http.route("POST", "/upload", async (req, res) => {
+      await readBody(req, 1024);
+      res.end("read");
+    });
+    const res = await fetch(s.url("/upload"), { method: "POST", body: "x".repeat(4096) });
+    expect(res.status).toBe(413);
+    expect((await fetch(s.url("/upload"), { method: "POST", body: "small" })).status).toBe(200);
+  });
+
+  it("on shutdown waits for work a handler continues after answering", async () => {
+    const s = await start({ DEMO_DATA: "off", SHUTDOWN_TIMEOUT_MS: "5000" });
+    const running = s.app;
+    let finished = false;
+    running.http.route("POST", "/ack-then-work", async (_req, res) => {
+      res.end("acknowledged");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      finished = true;
+    });
+    expect(await (await fetch(s.url("/ack-then-work"), { method: "POST" })).text()).toBe("acknowledged");
+    await running.stop("SIGTERM");
+    expect(finished).toBe(true);
+  });
+});
+
+describe("the process's last resort", () => {
+  it("logs a stray rejection and an uncaught exception with a reference, and the process keeps going", () => {
+    const log = quietLog();
+    const processLike = new EventEmitter();
+    installLastResortHandlers(createLogger({ destination: log.destination }), processLike);
+    processLike.emit("unhandledRejection", new Error("nobody awaited me"));
+    processLike.emit("uncaughtException", new Error("nobody caught me"), "uncaughtException");
+    const lines = log.lines.map((l) => JSON.parse(l) as { level: number; reference?: string; err?: { message: string } });
+    expect(lines).toMatchObject([
+      { level: 50, err: { message: "nobody awaited me" } },
+      { level: 60, err: { message: "nobody caught me" } },
+    ]);
+    expect(lines.every((l) => typeof l.reference === "string")).toBe(true);
   });
 });

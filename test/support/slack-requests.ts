@@ -31,10 +31,10 @@ export async function sendToSlackEndpoint(url: string, body: string, contentType
   }
   const response = await fetch(url, { method: "POST", headers, body });
   const text = await response.text();
-  return { status: response.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
 
-export function commandBody(fields: { text: string; user: string; team?: string; channel?: string; responseUrl: string; triggerId?: string }): string {
+export function commandBody(fields: { text: string; user: string; team?: string; channel?: string; responseUrl: string; triggerId?: string; command?: string }): string {
   return new URLSearchParams({
     token: "unused",
     team_id: fields.team ?? "T1",
@@ -43,7 +43,7 @@ export function commandBody(fields: { text: string; user: string; team?: string;
     channel_name: "support",
     user_id: fields.user,
     user_name: fields.user.toLowerCase(),
-    command: "/case",
+    command: fields.command ?? "/case",
     text: fields.text,
     api_app_id: "A1",
     response_url: fields.responseUrl,

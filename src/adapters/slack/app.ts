@@ -1,22 +1,26 @@
-import { App, HTTPReceiver } from "@slack/bolt";
+import { App } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
-import type { Config } from "../../config.ts";
+import { rateLimitsFromConfig, type Config } from "../../config.ts";
+import { systemClock, type Clock } from "../../core/clock.ts";
 import type { Core } from "../../core/index.ts";
 import type { DeliveryChannel } from "../../delivery/worker.ts";
 import type { Logger } from "../../logger.ts";
 import type { HttpServer } from "../http/server.ts";
+import { createRateLimiter } from "../shared/rate-limit.ts";
 import { registerActions } from "./actions.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { registerCommands } from "./commands.ts";
 import { createSlackDelivery } from "./delivery.ts";
 import { registerEvents } from "./events.ts";
+import { createSlackReceiver } from "./receiver.ts";
 import { registerViews } from "./views.ts";
 
 /**
- * The Slack adapter: Bolt, mounted in our HTTP server at /slack/events (HTTP mode),
- * or over Socket Mode when SLACK_APP_TOKEN is set. Bolt's own receiver code checks
- * signatures (bad, missing or older than 5 minutes: 401, nothing runs) and sends the
- * ack; listeners only translate between Slack and the core.
+ * The Slack adapter: Bolt, behind our own receiver mounted in our HTTP server at
+ * /slack/events (HTTP mode; see receiver.ts for what it checks and when it answers),
+ * or over Socket Mode when SLACK_APP_TOKEN is set. Listeners only translate between
+ * Slack and the core. The receiver claims one route, so OAuth's /slack/install and
+ * /slack/oauth_redirect can be mounted beside it later.
  * @link https://docs.slack.dev/tools/bolt-js/concepts/acknowledge
  */
 export interface SlackAdapter {
@@ -25,11 +29,12 @@ export interface SlackAdapter {
   stop(): Promise<void>;
 }
 
-export async function startSlackAdapter(options: { config: Config; core: Core; logger: Logger; http: HttpServer }): Promise<SlackAdapter> {
+export async function startSlackAdapter(options: { config: Config; core: Core; logger: Logger; http: HttpServer; clock?: Clock }): Promise<SlackAdapter> {
   const { config, core, http } = options;
   const logger = options.logger.child({ module: "adapters/slack" });
   const token = config.SLACK_BOT_TOKEN!;
-  const slackLog = boltLogger(logger);
+  // Children of the root logger, so each line names one module (a child of a child would repeat the key).
+  const slackLog = boltLogger(options.logger);
   const clientOptions = { slackApiUrl: config.SLACK_API_URL };
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
 
@@ -38,15 +43,24 @@ export async function startSlackAdapter(options: { config: Config; core: Core; l
     // NOTE: the socket client reads its Web API options from installerOptions, not clientOptions.
     app = new App({ token, appToken: config.SLACK_APP_TOKEN, socketMode: true, logger: slackLog, clientOptions, installerOptions: { clientOptions } });
   } else {
-    const receiver = new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, endpoints: "/slack/events", logger: slackLog });
+    const clock = options.clock ?? systemClock;
+    const receiver = createSlackReceiver({
+      signingSecret: config.SLACK_SIGNING_SECRET!,
+      logger: options.logger,
+      limiter: createRateLimiter({ limits: rateLimitsFromConfig(config) }),
+      firstSeen: (signature) => core.firstDelivery("slack", `sig:${signature}`),
+      now: () => clock.now().getTime(),
+    });
     app = new App({ token, receiver, logger: slackLog, clientOptions });
-    http.route("POST", "/slack/events", (req, res) => receiver.requestListener(req, res));
+    http.route("POST", "/slack/events", receiver.handle);
   }
   registerCommands(app, core, logger);
   registerViews(app, core, logger);
   registerActions(app, core, logger);
   registerEvents(app, core, logger);
   app.error(async (error) => {
+    // Over HTTP the receiver answers a failure (500 for an event, so Slack retries) and logs it with a reference.
+    if (!socketMode) throw error;
     logger.error({ err: error }, "slack listener failed");
   });
   if (socketMode) await app.start();
