@@ -1,8 +1,13 @@
 /**
  * Platform-neutral cards. Builders (buildX) turn the core's results into these;
- * renderers turn them into Slack Block Kit or Teams Adaptive Cards. All text here is
- * plain: renderers escape or place it so that nothing a customer typed can format,
- * link, mention or ping on either platform.
+ * renderers turn them into Slack Block Kit or Teams Adaptive Cards.
+ *
+ * Every string here is plain text, whoever wrote it: the model has no markup type,
+ * so there is nothing for a renderer to mix customers' text into. Emphasis is
+ * structure (a heading, a label over a body, small print), which renderers draw with
+ * the platform's own elements, and every string lands where the platform reads no
+ * markup at all: Slack plain_text objects, Teams TextRuns. Nothing a customer typed
+ * can format, link, mention, ping or pass for our own words on either platform.
  */
 
 /** Every action a card can carry. Adapters route on these and re-check everything with the core. */
@@ -73,7 +78,7 @@ export type Tone = "default" | "good" | "warning" | "attention";
 export type Block =
   | { type: "heading"; text: string }
   | { type: "text"; text: string; tone?: Tone }
-  /** A bold label over a body, e.g. a comment's author over its text. */
+  /** A label over a body, e.g. a comment's author and time (the author's name is user text) over its text. */
   | { type: "labelled"; label: string; text: string; optional?: boolean }
   | { type: "facts"; facts: { label: string; value: string }[] }
   | { type: "divider"; optional?: boolean }

@@ -42,7 +42,7 @@ describe("cards under stress keep within limits and keep the case number and act
         const header = slack.blocks[0] as { type: string; text: { text: string } };
         expect(header.type).toBe("header");
         expect(header.text.text.startsWith(`Case ${view.number}: `)).toBe(true);
-        expect(JSON.stringify(slack.blocks)).toContain("*Status*\\nIn Progress");
+        expect(JSON.stringify(slack.blocks)).toContain("Status: In Progress");
         const last = slack.blocks.at(-1) as { type: string; elements: { action_id: string }[] };
         expect(last.type).toBe("actions");
         expect(last.elements.map((e) => e.action_id)).toEqual(expectedActions);

@@ -1,26 +1,37 @@
-import type { Button, HomeView, InputBlock, KnownBlock, ModalView, PlainTextOption, SectionBlock } from "@slack/types";
+import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, HomeView, InputBlock, ModalView, PlainTextElement, PlainTextOption, SectionBlock } from "@slack/types";
 import * as L from "../limits.ts";
 import { fitBlocks } from "../fit.ts";
 import type { Block, CardAction, CardOption, FormCard, HomeCard, InputModel, MessageCard } from "../model.ts";
 import { fitTransformed, oneLine, truncate } from "../text.ts";
 
 /**
- * Renders neutral cards to Slack Block Kit. Text a user typed is placed in plain_text
- * objects or escaped mrkdwn (&, <, >), so <!channel>, <!here>, <@U…> and <url|label>
- * typed by a customer show as text and never ping, mention or disguise a link.
+ * Renders neutral cards to Slack Block Kit, with every piece of text in plain_text
+ * objects, which Slack never reads as mrkdwn. Escaping cannot make mrkdwn safe for
+ * what customers write: it has no escape for *, _, ~ or `, so a reply could bold,
+ * strike or fake a staff author line ("*Eve Martinez* · 4 Mar"). plain_text shows
+ * <!channel>, <@U…>, <url|label> and all of those as typed, and never pings.
+ *
+ * The block types below admit no mrkdwn object, so the compiler refuses one here;
+ * structure does the work of bold: a comment's author line is a context block, which
+ * no text inside a comment can produce.
+ * @link https://docs.slack.dev/reference/block-kit/composition-objects/text-object
  * @link https://docs.slack.dev/reference/block-kit/blocks
+ */
+type PlainSection = Omit<SectionBlock, "text" | "fields"> & { text?: PlainTextElement; fields?: PlainTextElement[] };
+type PlainContext = Omit<ContextBlock, "elements"> & { elements: PlainTextElement[] };
+export type SlackBlock = HeaderBlock | DividerBlock | ActionsBlock | InputBlock | PlainSection | PlainContext;
+
+/**
+ * For the message's fallback text (the notification), which Slack reads as mrkdwn:
+ * &, < and > escaped, so it cannot ping or link. It holds the card's one-line summary.
  */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-const plain = (text: string, max: number) => ({ type: "plain_text" as const, text: truncate(text, max) || " ", emoji: true });
-const mrkdwn = (text: string, max: number) => ({ type: "mrkdwn" as const, text: fitTransformed(text, max, escapeMrkdwn) || " " });
-/** A bold label (ours) over a body (anyone's), both escaped. */
-const labelled = (label: string, body: string, max: number) => {
-  const head = `*${escapeMrkdwn(oneLine(label))}*\n`;
-  return { type: "mrkdwn" as const, text: head + (fitTransformed(body, max - head.length, escapeMrkdwn) || " ") };
-};
+const plain = (text: string, max: number): PlainTextElement => ({ type: "plain_text", text: truncate(text, max) || " ", emoji: true });
+const section = (text: string): PlainSection => ({ type: "section", text: plain(text, L.SLACK_SECTION_TEXT) });
+const context = (text: string): PlainContext => ({ type: "context", elements: [plain(text, L.SLACK_CONTEXT_TEXT)] });
 
 function button(action: CardAction, actionId: string): Button {
   const b: Button = { type: "button", action_id: actionId.slice(0, L.SLACK_ID), text: plain(oneLine(action.label), L.SLACK_BUTTON_TEXT), value: action.value.slice(0, L.SLACK_BUTTON_VALUE) };
@@ -89,20 +100,22 @@ function inputBlock(input: InputModel): InputBlock {
   };
 }
 
-function renderBlock(block: Block): KnownBlock[] {
+function renderBlock(block: Block): SlackBlock[] {
   switch (block.type) {
     case "heading":
       return [{ type: "header", text: plain(oneLine(block.text), L.SLACK_HEADER_TEXT) }];
     case "text":
-      return [{ type: "section", text: plain(block.text, L.SLACK_SECTION_TEXT) }];
+      return [section(block.text)];
     case "labelled":
-      return [{ type: "section", text: labelled(block.label, block.text, L.SLACK_SECTION_TEXT) }];
+      // The label (a comment's author and time) as small print over the body: a look
+      // that text inside a body cannot take.
+      return [context(oneLine(block.label)), section(block.text)];
     case "facts": {
-      const sections: SectionBlock[] = [];
+      const sections: PlainSection[] = [];
       for (let i = 0; i < block.facts.length; i += L.SLACK_SECTION_FIELDS) {
         sections.push({
           type: "section",
-          fields: block.facts.slice(i, i + L.SLACK_SECTION_FIELDS).map((f) => labelled(f.label, f.value, L.SLACK_SECTION_FIELD_TEXT)),
+          fields: block.facts.slice(i, i + L.SLACK_SECTION_FIELDS).map((f) => plain(`${oneLine(f.label)}: ${oneLine(f.value)}`, L.SLACK_SECTION_FIELD_TEXT)),
         });
       }
       return sections;
@@ -110,7 +123,7 @@ function renderBlock(block: Block): KnownBlock[] {
     case "divider":
       return [{ type: "divider" }];
     case "context":
-      return [{ type: "context", elements: [mrkdwn(block.text, L.SLACK_CONTEXT_TEXT)] }];
+      return [context(block.text)];
     case "actions": {
       const seen = new Map<string, number>();
       const elements = block.actions.slice(0, L.SLACK_ACTIONS_ELEMENTS).map((a) => {
@@ -124,9 +137,9 @@ function renderBlock(block: Block): KnownBlock[] {
     case "input":
       return [inputBlock(block.input)];
     case "item": {
-      const section: SectionBlock = { type: "section", text: labelled(block.title, block.subtitle ?? "", L.SLACK_SECTION_TEXT) };
-      if (block.action) section.accessory = button(block.action, block.action.id);
-      return [section];
+      const item = section(block.subtitle ? `${oneLine(block.title)}\n${block.subtitle}` : oneLine(block.title));
+      if (block.action) item.accessory = button(block.action, block.action.id);
+      return [item];
     }
   }
 }
@@ -135,7 +148,7 @@ const renderBlocks = (blocks: Block[]) => blocks.flatMap(renderBlock);
 
 export interface SlackMessage {
   text: string;
-  blocks: KnownBlock[];
+  blocks: SlackBlock[];
 }
 
 export function renderSlackMessage(card: MessageCard): SlackMessage {
