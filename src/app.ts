@@ -90,7 +90,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       ],
     });
 
-    const slack = slackEnabled(config) ? await startSlackAdapter({ config, core, logger, http }) : undefined;
+    const slack = slackEnabled(config) ? await startSlackAdapter({ config, core, logger, http, clock: options.clock }) : undefined;
     if (!slack) logger.info("slack adapter off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on");
     const teams = teamsEnabled(config) ? startTeamsAdapter({ config, core, logger, http }) : undefined;
     if (!teams) logger.info("teams adapter off: set TEAMS_APP_ID and TEAMS_APP_PASSWORD (or TEAMS_LOCAL=on for the Emulator) to turn it on");
