@@ -41,8 +41,9 @@ describe("text a customer typed never formats, pings, mentions or disguises a li
       comment(3, FAKE_HEADER, { author: { id: "p9", name: "*Mallory* _the_ ~customer~", staff: false } }),
     ],
   });
+  const caseCard = buildCaseCard(view, catalog);
   const hostileCards: Record<string, Card> = {
-    "case card": buildCaseCard(view, catalog),
+    "case card": caseCard,
     "triage card": buildTriageCard({ ...view, actions: staffActions }, catalog),
     "case list": buildCaseList({ items: [{ ...view, number: "00010042" }], total: 1, page: 1, pageSize: 10, hasMore: false }, "open"),
     "search results": buildSearchResults({ query: hostile, cases: [view], accounts: [{ id: "a1", name: "*Acme*", type: "STANDARD" }], contacts: [{ id: "p1", name: "_Ada_", email: "ada@acme.test", account: { id: "a1", name: "~Acme~" } }] }),
@@ -59,7 +60,7 @@ describe("text a customer typed never formats, pings, mentions or disguises a li
   });
 
   it("in Slack: *bold*, _x_, ~x~, backticks, quotes, mentions and links in a comment arrive exactly as typed, in plain_text", () => {
-    const texts = slackTexts(renderSlackMessage(hostileCards["case card"]!) as unknown as Record<string, unknown>);
+    const texts = slackTexts(renderSlackMessage(caseCard) as unknown as Record<string, unknown>);
     const reply = texts.find((t) => t.text === MARKUP.join("\n"));
     expect(reply).toEqual({ block: "section", type: "plain_text", text: MARKUP.join("\n") });
     const subject = texts.find((t) => t.block === "header");
@@ -70,7 +71,7 @@ describe("text a customer typed never formats, pings, mentions or disguises a li
   });
 
   it("in Slack: a fake author line inside a comment stays body text; only real author lines are small print", () => {
-    const texts = slackTexts(renderSlackMessage(hostileCards["case card"]!) as unknown as Record<string, unknown>);
+    const texts = slackTexts(renderSlackMessage(caseCard) as unknown as Record<string, unknown>);
     expect(texts).toContainEqual({ block: "section", type: "plain_text", text: FAKE_HEADER });
     const authorLines = texts.filter((t) => t.block === "context" && / · \d+ \w+ \d{4}, /.test(t.text)).map((t) => t.text);
     expect(authorLines).toEqual([
@@ -93,7 +94,7 @@ describe("text a customer typed never formats, pings, mentions or disguises a li
       const json = JSON.stringify(renderAdaptiveCard(card));
       expect((json.match(/"type":"TextBlock"/g) ?? []).length).toBe(0);
     }
-    const json = JSON.stringify(renderAdaptiveCard(hostileCards["case card"]!));
+    const json = JSON.stringify(renderAdaptiveCard(caseCard));
     expect(json).toContain(`"type":"TextRun","text":${JSON.stringify(`Case 00010042: ${hostile}`)}`);
     expect(json).toContain(`"type":"TextRun","text":${JSON.stringify(FAKE_HEADER)}`);
   });
