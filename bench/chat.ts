@@ -7,7 +7,7 @@
  *   npm run bench:chat -- --db embedded      or postgres, or both (default)
  *
  * Options: --n N (commands of each kind, default 100), --rates 20,50 (submissions per
- * second), --seconds 10 (per rate), --reply-rate 10 --reply-seconds 5, --filing-seconds 4,
+ * second), --seconds 10 (per rate), --reply-rate 10 --reply-seconds 5, --filing-seconds 3,
  * --entry src/main.ts (a .js entry runs without tsx), --out FILE, --keep (keep logs and data).
  * PostgreSQL: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres);
  * each run creates its own database there and drops it afterwards.
@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "10" },
     "reply-rate": { type: "string", default: "10" },
     "reply-seconds": { type: "string", default: "5" },
-    "filing-seconds": { type: "string", default: "4" },
+    "filing-seconds": { type: "string", default: "3" },
     entry: { type: "string", default: "src/main.ts" },
     out: { type: "string" },
     keep: { type: "boolean", default: false },
@@ -55,7 +55,7 @@ function positive(name: string, raw: string, max: number): number {
 }
 
 if (args.help) {
-  console.log("npm run bench:chat -- [--runs 1] [--db embedded|postgres|both] [--n 100] [--rates 20,50] [--seconds 10] [--reply-rate 10] [--reply-seconds 5] [--filing-seconds 4] [--entry src/main.ts] [--out FILE] [--keep]");
+  console.log("npm run bench:chat -- [--runs 1] [--db embedded|postgres|both] [--n 100] [--rates 20,50] [--seconds 10] [--reply-rate 10] [--reply-seconds 5] [--filing-seconds 3] [--entry src/main.ts] [--out FILE] [--keep]");
   process.exit(0);
 }
 if (!["embedded", "postgres", "both"].includes(args.db)) {
@@ -141,7 +141,7 @@ const header = [
   `## Chat benchmark, ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`,
   "",
   `\`${command}\` on commit ${commit}${dirty}; Node ${process.version}, ${availableParallelism()} cores, load average ${load} at the start; ${runs} run${runs > 1 ? "s" : ""} per database (median, spread min-max in brackets); ${((performance.now() - started) / 1000).toFixed(0)} s in all.`,
-  `The server is \`node --import tsx ${options.entry}\` (NODE_ENV=production, LOG_LEVEL=info, SLACK_TRIAGE_CHANNEL set, the delivery worker on its default poll); the floor is a bare Bolt app (the same @slack/bolt, an HTTPReceiver whose handlers only ack) in its own process, sent the same signed requests interleaved.`,
+  `The server is \`node --import tsx ${options.entry}\` (NODE_ENV=production, LOG_LEVEL=info, SLACK_TRIAGE_CHANNEL set, the delivery worker on its default poll); the floor is a bare Bolt app (the same @slack/bolt, an HTTPReceiver whose handlers only ack) in its own process, sent the same signed requests interleaved. The traffic comes from 40 Slack users in 4 workspaces, 10 for each demo contact (linked by the email users.info reports).`,
   "Ack percentiles count every answer, Bolt's own 404 after 3 s included; the visible answers are timed at the local Slack stand-in from the request's send. On PostgreSQL the database server's own memory is not in the RSS, and the restart (start time, SQL counts) goes through the bench's counting relay with the worker's and the sweeps' timers set far off.",
 ];
 const markdown = renderMarkdown(options, results, header, failures);

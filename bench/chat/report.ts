@@ -35,6 +35,7 @@ function lines(o: BenchOptions): Line[] {
     out.push({ label: "ack, bare Bolt (same run)", keys: Q(`${p}.bare`), unit: "ms" });
     out.push({ label: "ack ratio carebot / bare Bolt", keys: Q(`${p}.ratio`), unit: "x" });
     out.push({ label: "not acknowledged within 3 s / sent", keys: [`${p}.late`, `${p}.sent`], unit: "" });
+    out.push({ label: "answered with a notice or field errors instead of filing", keys: [`${p}.refused`], unit: "" });
     out.push({ label: "case card posted (chat.postMessage), from the submission's send", keys: Q(`${p}.card`), unit: "ms" });
     out.push({ label: "triage card posted (through the outbox)", keys: Q(`${p}.triage`), unit: "ms" });
   }

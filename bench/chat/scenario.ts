@@ -5,14 +5,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { openDatabase } from "../../src/core/db/connect.ts";
-import { DEMO_PEOPLE } from "../../src/core/demo/demo-data.ts";
 import { measureFiling } from "./filing.ts";
-import { closedLoop, median, openLoop, quantiles } from "./load.ts";
+import { commandPhase, replyPhase, sqlPhase, submitPhase, THREAD_USER, USERS, warmUp, type Figures } from "./phases.ts";
 import { PgWireCounter } from "./pg-wire-counter.ts";
 import { freePort, onAbort, rssMb, sampleRss, sleep, spawnNode, stopChild, waitReady, type Child } from "./processes.ts";
 import { RecordingSlackApi } from "./slack-api.ts";
-import type { Sent } from "./slack-requests.ts";
-import { ChatTraffic, type SlackUser, type SubmitResult, type Target } from "./traffic.ts";
+import { ChatTraffic, type Target } from "./traffic.ts";
 
 /**
  * One run on one database: start carebot (fresh data) and the bare Bolt app, warm up,
@@ -37,7 +35,7 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-export type Figures = Record<string, number | undefined>;
+export type { Figures };
 
 export interface RunResult {
   figures: Figures;
@@ -46,31 +44,7 @@ export interface RunResult {
   label?: string;
 }
 
-export const USERS: SlackUser[] = [
-  { id: "UDANA", email: DEMO_PEOPLE.parentUser },
-  { id: "USAM", email: DEMO_PEOPLE.subUser },
-  { id: "UHANA", email: DEMO_PEOPLE.siblingUser },
-  { id: "UADA", email: DEMO_PEOPLE.standardUser },
-];
-const DANA = USERS[0]!;
 const BARE_BOLT = fileURLToPath(new URL("./bare-bolt.ts", import.meta.url));
-const CONCURRENCY = 4;
-
-function putQuantiles(figures: Figures, prefix: string, values: number[]): void {
-  const q = quantiles(values);
-  figures[`${prefix}.p50`] = q.p50;
-  figures[`${prefix}.p95`] = q.p95;
-  figures[`${prefix}.p99`] = q.p99;
-}
-
-/** carebot's percentile over bare Bolt's, each of p50/p95/p99. */
-function putRatios(figures: Figures, prefix: string): void {
-  for (const p of ["p50", "p95", "p99"]) {
-    const a = figures[`${prefix}.ack.${p}`];
-    const b = figures[`${prefix}.bare.${p}`];
-    figures[`${prefix}.ratio.${p}`] = a !== undefined && b ? a / b : undefined;
-  }
-}
 
 /** The environment of a child: ours without anything carebot reads, plus what the run sets. */
 function childEnv(set: Record<string, string>): NodeJS.ProcessEnv {
@@ -79,22 +53,6 @@ function childEnv(set: Record<string, string>): NodeJS.ProcessEnv {
     if (!/^(DATABASE_URL|DATA_DIR|PORT|HOST|SLACK_|TEAMS_|SMTP_|DEMO_DATA|CATALOG_FILE|CREDENTIALS_KEY|NODE_ENV|LOG_LEVEL|DELIVERY_|SWEEP_|SHUTDOWN_)/.test(k)) env[k] = v;
   }
   return { ...env, ...set };
-}
-
-/** Waits until progress() reaches target, or stops moving for idleMs, or maxMs passed. */
-async function waitProgress(progress: () => number, target: number, idleMs: number, maxMs: number): Promise<void> {
-  const end = performance.now() + maxMs;
-  let last = -1;
-  let lastChange = performance.now();
-  while (performance.now() < end) {
-    const now = progress();
-    if (now >= target) return;
-    if (now !== last) {
-      last = now;
-      lastChange = performance.now();
-    } else if (performance.now() - lastChange > idleMs) return;
-    await sleep(50);
-  }
 }
 
 export async function runOnce(kind: DbKind, o: BenchOptions): Promise<RunResult> {
@@ -190,126 +148,19 @@ export async function runOnce(kind: DbKind, o: BenchOptions): Promise<RunResult>
     const floor: Target = { name: "bare", url: `http://127.0.0.1:${barePort}/slack/events` };
     const t = new ChatTraffic(slack, carebot, floor, secret, token);
 
-    log("warming up: each user lists, opens a modal and files one case");
-    for (const u of USERS) {
-      const id = `${token}-wl-${u.id}`;
-      await t.list(carebot, u, id);
-      if ((await t.waitFor(() => t.responded.get(id), 20_000)) === undefined) throw new Error(`/case list for ${u.id}: no answer within 20 s`);
-      await t.openTemplate(u);
-      await t.list(floor, u, `${id}-b`);
-      await t.newCase(floor, u, `${id}-bn`);
-    }
-    for (const [k, u] of USERS.entries()) {
-      const s = t.submissionBody(u, "sw", k);
-      const r = await t.submit(carebot, s.body, s.key, s.token);
-      await t.submit(floor, s.body, s.key, s.token);
-      if (r.outcome !== "acked") throw new Error(`warm-up submission for ${u.id}: ${r.outcome} ${r.sent.status ?? r.sent.error} ${r.sent.text ?? ""}`);
-    }
-    const danaCard = await t.waitFor(() => t.cards.get(`${token}-sw-0`), 20_000);
-    if (!danaCard) throw new Error("warm-up: the filed case's card was never posted");
-    const thread = { channel: String(danaCard.answer.channel), ts: String(danaCard.answer.ts) };
-    await sleep(300); // the card's thread is followed right after the post
-    for (let i = 0; i < 3; i++) {
-      await t.reply(carebot, DANA, thread, `${token}-rw-${i}`);
-      await t.reply(floor, DANA, thread, `${token}-rw-${i}`);
-    }
-    await sleep(1500); // the delivery worker posts the warm-up cases to triage (their threads carry the replies)
-
+    log(`warming up: ${USERS.length} Slack users list once, one per demo contact opens a modal and files a case`);
+    const thread = await warmUp(t);
     const rss = sampleRss(server.pid);
-
     for (const command of ["list", "new"] as const) {
-      log(`/case ${command}: ${o.n} requests at ${CONCURRENCY} concurrent, interleaved with bare Bolt`);
-      const ack: number[] = [];
-      const bareAck: number[] = [];
-      const answer: number[] = [];
-      let missing = 0;
-      const send = (target: Target, u: SlackUser, id: string) => (command === "list" ? t.list(target, u, id) : t.newCase(target, u, id));
-      await closedLoop(o.n, CONCURRENCY, 180_000, async (i) => {
-        const u = USERS[i % USERS.length]!;
-        const id = `${token}-${command === "list" ? "l" : "n"}-${i}`;
-        let mine: Sent | undefined;
-        const one = async () => {
-          mine = await send(carebot, u, id);
-          if (mine.status === 200 && mine.ms !== undefined) ack.push(mine.ms);
-        };
-        const other = async () => {
-          const b = await send(floor, u, `${id}-b`);
-          if (b.status === 200 && b.ms !== undefined) bareAck.push(b.ms);
-        };
-        if (i % 2) await other().then(one);
-        else await one().then(other);
-        // A user waits for the answer before the next command.
-        const at = await t.waitFor(() => (command === "list" ? t.responded.get(id) : t.opened.get(id)?.at), 10_000);
-        if (at === undefined || !mine) missing += 1;
-        else answer.push(at - mine.sentAt);
-      });
-      putQuantiles(figures, `${command}.ack`, ack);
-      putQuantiles(figures, `${command}.bare`, bareAck);
-      putRatios(figures, command);
-      putQuantiles(figures, `${command}.answer`, answer);
-      figures[`${command}.late`] = answer.filter((ms) => ms > 3000).length + missing;
-      if (ack.length < o.n) notes.push(`/case ${command}: ${o.n - ack.length} of ${o.n} commands not answered 200.`);
-      if (missing) notes.push(`/case ${command}: ${missing} answers never arrived (10 s).`);
+      log(`/case ${command}: ${o.n} requests at 4 concurrent, interleaved with bare Bolt`);
+      await commandPhase(t, command, o.n, figures, notes);
     }
-
     for (const rate of o.rates) {
-      const tag = `s${rate}`;
       log(`modal submissions: ${rate}/s for ${o.seconds} s (open loop), each to carebot and bare Bolt`);
-      const results: SubmitResult[] = [];
-      const bareResults: SubmitResult[] = [];
-      const { lagMs } = await openLoop(rate, o.seconds, async (i) => {
-        const s = t.submissionBody(USERS[i % USERS.length]!, tag, i);
-        const one = () => t.submit(carebot, s.body, s.key, s.token).then((r) => void results.push(r));
-        const other = () => t.submit(floor, s.body, s.key, s.token).then((r) => void bareResults.push(r));
-        await Promise.all(i % 2 ? [other(), one()] : [one(), other()]);
-      });
-      if (lagMs > 50) notes.push(`${rate}/s: the bench fired up to ${lagMs.toFixed(0)} ms late (its own event loop was busy).`);
-      const expected = results.filter((r) => r.outcome === "acked" || r.outcome === "not-acked").map((r) => r.token);
-      await waitProgress(() => expected.filter((tok) => t.cards.has(tok)).length, expected.length, 3000, 60_000);
-      await waitProgress(() => expected.filter((tok) => t.triage.has(tok)).length, expected.length, 3000, 30_000);
-      const acked = results.filter((r) => r.outcome === "acked");
-      putQuantiles(figures, `${tag}.ack`, results.flatMap((r) => (r.sent.ms === undefined ? [] : [r.sent.ms])));
-      putQuantiles(figures, `${tag}.bare`, bareResults.flatMap((r) => (r.sent.ms === undefined ? [] : [r.sent.ms])));
-      putRatios(figures, tag);
-      figures[`${tag}.sent`] = results.length;
-      figures[`${tag}.late`] = results.filter((r) => r.outcome !== "acked" || (r.sent.ms ?? Infinity) > 3000).length;
-      figures[`${tag}.rejected`] = results.filter((r) => r.outcome === "rejected").length;
-      putQuantiles(figures, `${tag}.card`, acked.flatMap((r) => (t.cards.has(r.token) ? [t.cards.get(r.token)!.at - r.sent.sentAt] : [])));
-      putQuantiles(figures, `${tag}.triage`, acked.flatMap((r) => (t.triage.has(r.token) ? [t.triage.get(r.token)! - r.sent.sentAt] : [])));
-      const noCard = acked.filter((r) => !t.cards.has(r.token)).length;
-      if (noCard) notes.push(`${rate}/s: ${noCard} acknowledged submissions never got their card posted (waited until 3 s without progress).`);
-      const notAcked = results.filter((r) => r.outcome === "not-acked" || r.outcome === "failed");
-      if (notAcked.length) {
-        const late = notAcked.filter((r) => t.cards.has(r.token)).length;
-        notes.push(`${rate}/s: ${notAcked.length} submissions not acknowledged (Bolt's 404 after 3 s, or no answer); ${late} of them still filed a case and posted its card.`);
-      }
+      await submitPhase(t, rate, o.seconds, figures, notes);
     }
-
     log(`thread replies: ${o.replyRate}/s for ${o.replySeconds} s in a followed thread`);
-    const replyAck: number[] = [];
-    const replyBare: number[] = [];
-    const replySent = new Map<string, number>();
-    await openLoop(o.replyRate, o.replySeconds, async (i) => {
-      const tok = `${token}-r-${i}`;
-      const one = async () => {
-        const s = await t.reply(carebot, DANA, thread, tok);
-        if (s.status === 200 && s.ms !== undefined) {
-          replyAck.push(s.ms);
-          replySent.set(tok, s.sentAt);
-        }
-      };
-      const other = async () => {
-        const s = await t.reply(floor, DANA, thread, tok);
-        if (s.status === 200 && s.ms !== undefined) replyBare.push(s.ms);
-      };
-      await Promise.all(i % 2 ? [other(), one()] : [one(), other()]);
-    });
-    await waitProgress(() => [...replySent.keys()].filter((tok) => t.triage.has(tok)).length, replySent.size, 3000, 30_000);
-    putQuantiles(figures, "reply.ack", replyAck);
-    putQuantiles(figures, "reply.bare", replyBare);
-    putRatios(figures, "reply");
-    putQuantiles(figures, "reply.shown", [...replySent].flatMap(([tok, at]) => (t.triage.has(tok) ? [t.triage.get(tok)! - at] : [])));
-    figures["reply.sent"] = replySent.size;
+    await replyPhase(t, thread, o.replyRate, o.replySeconds, figures);
     figures["rss.peak"] = rss.stop();
 
     log("stopping, then starting again on the existing data");
@@ -336,41 +187,7 @@ export async function runOnce(kind: DbKind, o: BenchOptions): Promise<RunResult>
 
     if (counter) {
       log("counting SQL round trips per request (sequential, at the wire)");
-      const c = counter;
-      const settle = () => t.waitFor(() => (performance.now() - c.lastAt >= 300 ? true : undefined), 5000);
-      await settle();
-      const count = async (fn: () => Promise<unknown>) => {
-        const before = c.roundTrips;
-        await fn();
-        await settle();
-        return c.roundTrips - before;
-      };
-      const perOp: Record<string, number[]> = { list: [], new: [], submit: [], reply: [] };
-      for (let i = 0; i < 5; i++) {
-        const id = `${token}-ql-${i}`;
-        perOp.list!.push(
-          await count(async () => {
-            await t.list(carebot, DANA, id);
-            await t.waitFor(() => t.responded.get(id), 10_000);
-          }),
-        );
-        const trigger = `${token}-qn-${i}`;
-        perOp.new!.push(
-          await count(async () => {
-            await t.newCase(carebot, DANA, trigger);
-            await t.waitFor(() => t.opened.get(trigger), 10_000);
-          }),
-        );
-        const s = t.submissionBody(DANA, "sq", i);
-        perOp.submit!.push(
-          await count(async () => {
-            await t.submit(carebot, s.body, s.key, s.token);
-            await t.waitFor(() => t.cards.get(s.token), 10_000);
-          }),
-        );
-        perOp.reply!.push(await count(() => t.reply(carebot, DANA, thread, `${token}-rq-${i}`)));
-      }
-      for (const [op, values] of Object.entries(perOp)) figures[`sql.${op}`] = median(values);
+      await sqlPhase(t, counter, thread, figures);
     }
     await stopChild(server);
 
@@ -381,7 +198,7 @@ export async function runOnce(kind: DbKind, o: BenchOptions): Promise<RunResult>
       figures["cases.acked"] = t.ackedKeys.size;
       if (figures["cases.filed"] !== figures["cases.acked"]) notes.push(`MISMATCH: ${figures["cases.filed"]} cases filed from the Slack submissions, ${figures["cases.acked"]} distinct submissions acknowledged.`);
       figures["reply.stored"] = await db.prisma.comment.count({ where: { body: { startsWith: `${token}-r-` } } });
-      const filing = await measureFiling(db, token, DANA.email, o.filingSeconds);
+      const filing = await measureFiling(db, token, THREAD_USER.email, o.filingSeconds);
       figures["filing.core"] = filing.corePerSecond;
       figures["filing.raw"] = filing.rawPerSecond;
       figures["filing.ratio"] = filing.corePerSecond / filing.rawPerSecond;
@@ -389,7 +206,7 @@ export async function runOnce(kind: DbKind, o: BenchOptions): Promise<RunResult>
     } finally {
       await db.close();
     }
-    for (const r of t.rejections) notes.push(`a submission came back with field errors: ${r}`);
+    notes.push(...t.oddAnswers);
     return { figures, notes, label };
   } catch (error) {
     failed = true;

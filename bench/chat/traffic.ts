@@ -17,11 +17,18 @@ export interface Target {
 
 export interface SlackUser {
   id: string;
+  /** Slack's team (workspace) id. */
+  team: string;
+  /** What users.info reports: a demo contact's email, so the user resolves to that contact. */
   email: string;
 }
 
-/** What a modal submission came to. */
-export type SubmitOutcome = "acked" | "rejected" | "not-acked" | "failed";
+/**
+ * What a modal submission came to: acknowledged (200, the modal closes), rejected
+ * (field errors), refused (200 with another view, e.g. a rate-limit notice), not
+ * acknowledged (Bolt's 404 when no ack came within 3 s), or no answer at all.
+ */
+export type SubmitOutcome = "acked" | "rejected" | "refused" | "not-acked" | "failed";
 
 export interface SubmitResult {
   sent: Sent;
@@ -40,7 +47,9 @@ export class ChatTraffic {
   readonly triage = new Map<string, number>();
   /** Idempotency keys of the submissions carebot acknowledged (200, no field errors). */
   readonly ackedKeys = new Set<string>();
-  readonly rejections: string[] = [];
+  /** The first few answers that were not a plain ack, to show in the notes. */
+  readonly oddAnswers: string[] = [];
+  /** Modal views by the email of the contact they were opened for. */
   readonly templates = new Map<string, Record<string, unknown>>();
   readonly #tokenPattern: RegExp;
   #submissions = 0;
@@ -87,24 +96,24 @@ export class ChatTraffic {
 
   /** `/case list` (open view); carebot answers through response_url. */
   list(target: Target, user: SlackUser, id: string): Promise<Sent> {
-    const body = commandBody({ text: "list", user: user.id, channel: "C1", responseUrl: this.slack.responseUrl(id), triggerId: `${id}-t` });
+    const body = commandBody({ text: "list", user: user.id, team: user.team, channel: "C1", responseUrl: this.slack.responseUrl(id), triggerId: `${id}-t` });
     return sendSigned(target.url, body, FORM, this.secret, TIMEOUT_MS);
   }
 
   /** `/case new`; carebot opens the modal with this trigger_id. */
   newCase(target: Target, user: SlackUser, triggerId: string): Promise<Sent> {
-    const body = commandBody({ text: "new", user: user.id, channel: "C1", responseUrl: this.slack.responseUrl(`${triggerId}-r`), triggerId });
+    const body = commandBody({ text: "new", user: user.id, team: user.team, channel: "C1", responseUrl: this.slack.responseUrl(`${triggerId}-r`), triggerId });
     return sendSigned(target.url, body, FORM, this.secret, TIMEOUT_MS);
   }
 
-  /** Opens a modal for this user and keeps its view as the template of the user's submissions. */
+  /** Opens a modal for this user and keeps its view as the template of the submissions of every user of the same contact. */
   async openTemplate(user: SlackUser): Promise<void> {
     const trigger = `${this.token}-tpl-${user.id}`;
     const sent = await this.newCase(this.carebot, user, trigger);
     if (sent.status !== 200) throw new Error(`/case new for ${user.id}: ${sent.status ?? sent.error} ${sent.text ?? ""}`);
     const opened = await this.waitFor(() => this.opened.get(trigger), 20_000);
     if (!opened) throw new Error(`/case new for ${user.id}: no views.open within 20 s (is ${user.email} a demo contact?)`);
-    this.templates.set(user.id, opened.args.view as Record<string, unknown>);
+    this.templates.set(user.email, opened.args.view as Record<string, unknown>);
   }
 
   /**
@@ -113,8 +122,8 @@ export class ChatTraffic {
    * another modal gives), a unique subject, the account and contact the modal offers.
    */
   submissionBody(user: SlackUser, kind: string, i: number): { body: string; key: string; token: string } {
-    const template = this.templates.get(user.id);
-    if (!template) throw new Error(`no modal opened for ${user.id}`);
+    const template = this.templates.get(user.email);
+    if (!template) throw new Error(`no modal opened for ${user.email}`);
     const key = randomUUID();
     const token = `${this.token}-${kind}-${i}`;
     const state = JSON.parse(String(template.private_metadata ?? "{}")) as Record<string, string>;
@@ -130,15 +139,16 @@ export class ChatTraffic {
       feature: `${product.key}/${product.features[0]!.key}`,
     };
     const view = { ...template, id: `VS${++this.#submissions}`, hash: "h1", private_metadata: JSON.stringify({ ...state, key }) };
-    return { body: viewSubmission({ user: user.id, view, values, triggerId: `${token}-t` }), key, token };
+    return { body: viewSubmission({ user: user.id, team: user.team, view, values, triggerId: `${token}-t` }), key, token };
   }
 
   async submit(target: Target, body: string, key: string, token: string): Promise<SubmitResult> {
     const sent = await sendSigned(target.url, body, FORM, this.secret, TIMEOUT_MS);
     let outcome: SubmitOutcome = "failed";
     if (sent.status === 200) {
-      outcome = sent.text && sent.text.includes('"response_action"') ? "rejected" : "acked";
-      if (outcome === "rejected" && this.rejections.length < 3) this.rejections.push(sent.text!.slice(0, 300));
+      const action = sent.text ? /"response_action"\s*:\s*"(\w+)"/.exec(sent.text)?.[1] : undefined;
+      outcome = action === undefined ? "acked" : action === "errors" ? "rejected" : "refused";
+      if (outcome !== "acked") this.noteOdd(`a submission was answered with ${sent.text!.slice(0, 240)}`);
     } else if (sent.status !== undefined) {
       outcome = "not-acked"; // Bolt answers 404 when no ack came within 3 s
     }
@@ -146,10 +156,14 @@ export class ChatTraffic {
     return { sent, outcome, key, token };
   }
 
+  noteOdd(what: string): void {
+    if (this.oddAnswers.length < 3 && !this.oddAnswers.some((o) => o.slice(0, 60) === what.slice(0, 60))) this.oddAnswers.push(what);
+  }
+
   /** A reply in a case card's thread, as a message event. */
   reply(target: Target, user: SlackUser, thread: { channel: string; ts: string }, token: string): Promise<Sent> {
     const ts = `1800000000.${String(++this.#replies).padStart(6, "0")}`;
     const event = { type: "message", channel: thread.channel, channel_type: "channel", user: user.id, text: `${token} still failing after the restart`, ts, event_ts: ts, thread_ts: thread.ts };
-    return sendSigned(target.url, eventBody(event, `Ev${token.replace(/-/g, "")}${target.name}`), JSON_TYPE, this.secret, TIMEOUT_MS);
+    return sendSigned(target.url, eventBody(event, `Ev${token.replace(/-/g, "")}${target.name}`, user.team), JSON_TYPE, this.secret, TIMEOUT_MS);
   }
 }
