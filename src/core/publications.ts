@@ -35,9 +35,12 @@ export function createPublications(deps: CoreDeps) {
       return { id };
     },
 
-    read: async (ctx: Ctx, id: string) => {
+    read: async (ctx: Ctx, rawId: string) => {
+      // An id that is not a uuid names no publication: "not found", never a database error.
+      const id = z.uuid().safeParse(rawId);
       await loadActor(deps.prisma, ctx.actor);
-      const row = await deps.prisma.publication.findUnique({ where: { id } });
+      if (!id.success) throw new CaseError("NOT_FOUND");
+      const row = await deps.prisma.publication.findUnique({ where: { id: id.data } });
       if (!row) throw new CaseError("NOT_FOUND");
       return row;
     },

@@ -159,4 +159,15 @@ describe("what a user types is refused in our words, never as something going wr
     // Our own words for problems a schema names no sentence for are among them.
     expect(seen).toEqual(expect.arrayContaining(["Page: that number is out of range.", "Page: enter a number.", "Seats: enter a whole number.", "Limit: at most 25.", "Platform: choose one of the offered options."]));
   });
+
+  it("answers articles and publications asked for by a malformed name as not found or a named field, never as a failure", async () => {
+    const publication = await refusal(s.t.core.publications.read(ada(), "not-a-uuid"));
+    expect(publication.code).toBe("NOT_FOUND");
+    const article = await refusal(s.t.core.knowledge.get(ada(), `upload${NUL}`));
+    expect(article.code).toBe("VALIDATION");
+    expect(article.fieldErrors.slug).toContain(UNSTORABLE);
+    const browse = await refusal(s.t.core.knowledge.browse(ada(), `captions${NUL}`));
+    expect(browse.code).toBe("VALIDATION");
+    for (const e of [publication, article, browse]) for (const m of messagesOf(e)) expect(m).not.toMatch(ZOD_WORDING);
+  });
 });

@@ -135,7 +135,7 @@ export function createStaffActions(deps: CoreDeps) {
     askCustomer: (ctx: Ctx, ref: CaseRef, raw: { body: string }) =>
       staffChange(deps, ctx, ref, async (change) => {
         const { body } = parseInput(
-          z.object({ body: z.string({ error: "Write what you need from the customer." }).trim().min(1, "Write what you need from the customer.").max(30_000) }),
+          z.object({ body: z.string({ error: "Write what you need from the customer." }).trim().min(1, "Write what you need from the customer.").max(30_000, "Keep it to at most 30,000 characters.") }),
           raw,
         );
         const commentId = await systemComment(change, ctx.source, body);

@@ -43,7 +43,7 @@ export function toPrefixQuery(text: string): string | null {
 }
 
 const searchSchema = z.object({
-  query: z.string({ error: "Type what you are looking for." }).trim().min(2, "Type at least 2 characters to search.").max(200),
+  query: z.string({ error: "Type what you are looking for." }).trim().min(2, "Type at least 2 characters to search.").max(200, "Keep the search to at most 200 characters."),
   product: z.string().optional(),
   limit: z.number().int().min(1).max(25).default(5),
 });
@@ -119,13 +119,15 @@ export function createKnowledge(deps: CoreDeps) {
     },
 
     /** The articles of a product, newest first. */
-    browse: async (ctx: Ctx, product: string, limit = 20) => {
+    browse: async (ctx: Ctx, raw: string, limit = 20) => {
+      const product = parseInput(z.string().max(100), raw, { field: "product" });
       await known(ctx);
       const rows = await deps.prisma.knowledgeArticle.findMany({ where: { product, retiredAt: null }, select: { slug: true, title: true, updatedAt: true }, orderBy: { updatedAt: "desc" }, take: Math.min(limit, 50) });
       return rows.map((r) => ({ ...r, product: productName(product) }));
     },
 
-    get: async (ctx: Ctx, slug: string) => {
+    get: async (ctx: Ctx, raw: string) => {
+      const slug = parseInput(z.string().min(1).max(120), raw, { field: "slug" });
       await known(ctx);
       const row = await deps.prisma.knowledgeArticle.findUnique({ where: { slug }, select: { slug: true, title: true, product: true, feature: true, tags: true, body: true, updatedAt: true, retiredAt: true } });
       if (!row || row.retiredAt) throw new CaseError("NOT_FOUND", { message: "That article is not available any more." });
