@@ -1,9 +1,10 @@
 import { loadActor } from "../accounts/actors.ts";
 import { canOnCase, type Actor, type CaseAction } from "../accounts/policy.ts";
-import { inTransaction, lockCase, type Tx } from "../db/tx.ts";
+import { inTransaction, type Tx } from "../db/tx.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
+import { caseWhere } from "./case-reader.ts";
 import { caseInclude, type CaseRow } from "./presenter.ts";
 import { caseRefSchema, type CaseRef } from "./schemas.ts";
 
@@ -36,8 +37,11 @@ export interface CaseChange {
 }
 
 /**
- * The frame of every change to a case: one transaction, the actor loaded fresh, the
- * case row locked and re-read, the permission checked, then the change itself.
+ * The frame of every change to a case: one transaction, the case row locked and
+ * re-read, the permission checked, then the change itself. The actor is loaded fresh
+ * just before the transaction opens: a first-time chat user is linked by the email
+ * their platform reports, and that call to Slack or Teams must not hold a transaction
+ * (on the embedded database, its only connection) while it waits.
  */
 export async function changeCase<T>(
   deps: CoreDeps,
@@ -46,12 +50,22 @@ export async function changeCase<T>(
   action: CaseAction,
   fn: (change: CaseChange) => Promise<T>,
 ): Promise<T> {
+  const where = caseWhere(ref);
+  const actor = await loadActor(deps.prisma, ctx.actor);
   return inTransaction(deps.prisma, async (tx) => {
-    const actor = await loadActor(tx, ctx.actor);
-    const caseId = await resolveCaseId(tx, ref);
-    await lockCase(tx, caseId);
+    const caseId = await lockCaseWhere(tx, where);
     const row = await tx.case.findUniqueOrThrow({ where: { id: caseId }, include: caseInclude });
     assertCan(actor, action, row);
     return fn({ tx, actor, row, now: deps.clock.now() });
   });
+}
+
+/** Finds and locks the case in one statement; "not visible" when there is none. */
+async function lockCaseWhere(tx: Tx, where: { id?: string; number?: number }): Promise<string> {
+  const rows =
+    where.number !== undefined
+      ? await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Case" WHERE number = ${where.number} FOR UPDATE`
+      : await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Case" WHERE id = ${where.id}::uuid FOR UPDATE`;
+  if (!rows[0]) throw new CaseError("NOT_FOUND", { field: "case", message: "No case with that number is visible to you." });
+  return rows[0].id;
 }
