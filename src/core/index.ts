@@ -11,6 +11,7 @@ import type { CoreDeps, Ctx } from "./deps.ts";
 import { createThreads, firstDelivery } from "./follow/threads.ts";
 import { sweep, upcomingActions } from "./cases/sweeps.ts";
 import { claimNotifications, deliverOnce, listNotifications, markDelivered, markFailed, retryNotifications, type NotificationRow } from "./notify/deliveries.ts";
+import { createOutboxBell } from "./notify/outbox.ts";
 import { createKnowledge } from "./knowledge/knowledge.ts";
 import { createPublications } from "./publications.ts";
 import { createSearch } from "./search.ts";
@@ -21,10 +22,11 @@ import { createSearch } from "./search.ts";
  */
 export function createCore(deps: CoreDeps) {
   const queries = createCaseQueries(deps);
+  const bell = createOutboxBell();
   return {
     catalog: deps.catalog,
     cases: {
-      file: (ctx: Ctx, input: FileCaseInput) => fileCase(deps, ctx, input),
+      file: (ctx: Ctx, input: FileCaseInput) => fileCase(deps, ctx, input, bell),
       get: queries.get,
       list: queries.list,
       viewForAudience: queries.viewForAudience,
@@ -52,6 +54,8 @@ export function createCore(deps: CoreDeps) {
         deliverOnce(deps.prisma, notificationId, target, () => deps.clock.now(), send),
       list: (status: "pending" | "failed" | "dead" | "delivered", limit = 50) => listNotifications(deps.prisma, { status, limit }),
       retry: (options: { id?: string; dead?: boolean }) => retryNotifications(deps.prisma, { ...options, now: deps.clock.now() }),
+      /** Called (in this process) after a change commits whose notification someone is waiting for; returns the unsubscribe function. */
+      onReady: (listener: () => void) => bell.subscribe(listener),
     },
     /**
      * The actor of a verified chat identity, resolved with the person and their place in

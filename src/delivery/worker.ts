@@ -4,11 +4,13 @@ import type { NotificationRow } from "../core/notify/deliveries.ts";
 import type { Logger } from "../logger.ts";
 
 /**
- * Delivers the outbox. Each notification goes to every channel (Slack now; Teams and
- * email later); a channel records a receipt per destination, so a retry after a
- * partial failure posts only what is missing. Failures back off exponentially with
- * jitter, or wait what the platform's Retry-After asked; after maxAttempts the
- * notification is DEAD (listed for the operator).
+ * Delivers the outbox. Each notification goes to every channel (Slack, Teams, email);
+ * a channel records a receipt per destination, so a retry after a partial failure
+ * posts only what is missing. Failures back off exponentially with jitter, or wait
+ * what the platform's Retry-After asked; after maxAttempts the notification is DEAD
+ * (listed for the operator). The loop looks at the outbox every intervalMs, at once
+ * again after a full batch (a backlog), and at once when this process commits
+ * something a person is waiting for (core.outbox.onReady: a new case's card).
  */
 export interface DeliveryChannel {
   name: string;
@@ -53,6 +55,12 @@ export function createDeliveryWorker(options: {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = false;
+  const batchSize = options.batchSize ?? 50;
+  /** A ring that came while a batch was running: claim again as soon as it ends. */
+  let rungWhileRunning = false;
+  /** More may be waiting behind a full batch. */
+  let lastBatchFull = false;
+  let unsubscribe: (() => void) | undefined;
 
   async function deliver(row: NotificationRow): Promise<boolean> {
     try {
@@ -73,7 +81,9 @@ export function createDeliveryWorker(options: {
   }
 
   async function runOnce(): Promise<number> {
-    const batch = await options.core.outbox.claim(options.batchSize ?? 50, options.leaseMs ?? 60_000);
+    lastBatchFull = false; // a failed claim must not spin the loop
+    const batch = await options.core.outbox.claim(batchSize, options.leaseMs ?? 60_000);
+    lastBatchFull = batch.length === batchSize;
     let delivered = 0;
     for (const row of batch) if (await deliver(row)) delivered += 1;
     return delivered;
@@ -89,18 +99,34 @@ export function createDeliveryWorker(options: {
       })
       .finally(() => {
         running = undefined;
-        if (!stopped) timer = setTimeout(tick, options.intervalMs);
+        if (stopped) return;
+        timer = setTimeout(tick, rungWhileRunning || lastBatchFull ? 0 : options.intervalMs);
+        rungWhileRunning = false;
       });
+  };
+
+  /** Something was committed that a person waits for (a new case's card): deliver now, not at the next interval. */
+  const wake = () => {
+    if (stopped) return;
+    if (running) {
+      rungWhileRunning = true;
+      return;
+    }
+    clearTimeout(timer);
+    tick();
   };
 
   return {
     runOnce,
     start: () => {
       stopped = false;
+      unsubscribe ??= options.core.outbox.onReady(wake);
       timer = setTimeout(tick, options.intervalMs);
     },
     stop: async () => {
       stopped = true;
+      unsubscribe?.();
+      unsubscribe = undefined;
       clearTimeout(timer);
       await running;
     },

@@ -43,7 +43,9 @@ describe("Slack: following a case in its thread", () => {
     const postsBefore = s.slack.of("chat.postMessage").length;
     await s.t.app.worker!.runOnce();
     const relayed = await s.slack.waitFor("chat.postMessage", (a) => a.channel === "CTRIAGE" && a.thread_ts === triageTs);
-    expect(JSON.stringify(relayed.blocks)).toContain("&lt;!channel&gt;"); // never pings
+    // Customer text travels only as plain_text, which Slack never reads as a mention: it cannot ping.
+    expect(JSON.stringify(relayed.blocks)).toContain("It still fails on <!channel> pages");
+    expect(JSON.stringify(relayed.blocks)).not.toContain('"mrkdwn"');
     const intoOwnThread = s.slack.of("chat.postMessage").slice(postsBefore).filter((a) => a.channel === root.channel);
     expect(intoOwnThread).toEqual([]);
   });
@@ -56,6 +58,27 @@ describe("Slack: following a case in its thread", () => {
     await expect.poll(() => s.t.app.db.prisma.comment.count({ where: { caseId, body: "Any news?" } })).toBe(1);
     await new Promise((r) => setTimeout(r, 200));
     expect(await s.t.app.db.prisma.comment.count({ where: { caseId, body: "Any news?" } })).toBe(1);
+  });
+
+  it("a reply that cannot be stored is answered 500 and not marked seen, so Slack's retry stores it once", async () => {
+    // A real database failure for this one reply: a trigger refuses its insert until it is dropped.
+    await s.t.app.db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_reply() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.body = 'Stored on the retry' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$`);
+    await s.t.app.db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_reply BEFORE INSERT ON "Comment" FOR EACH ROW EXECUTE FUNCTION refuse_reply()`);
+    const body = reply(s.users.ada, "Stored on the retry", root.channel, root.ts, "EvRetry", "1700000002.000900");
+    const now = Math.floor(Date.now() / 1000);
+    const first = await sendToSlackEndpoint(s.endpoint, body, JSON_TYPE, { timestamp: now });
+    expect(first.status).toBe(500);
+    expect(await s.t.app.db.prisma.comment.count({ where: { caseId, body: "Stored on the retry" } })).toBe(0);
+    expect(s.slack.of("chat.postEphemeral").filter((a) => a.user === s.users.ada && JSON.stringify(a).includes("reference"))).toEqual([]); // not told yet: Slack retries
+
+    await s.t.app.db.prisma.$executeRawUnsafe(`DROP TRIGGER refuse_reply ON "Comment"`);
+    await s.t.app.db.prisma.$executeRawUnsafe(`DROP FUNCTION refuse_reply()`);
+    // Slack signs each retry anew; acknowledged means stored, so the count is checked without waiting.
+    const retried = await sendToSlackEndpoint(s.endpoint, body, JSON_TYPE, { timestamp: now - 1, retryNum: 1 });
+    expect(retried.status).toBe(200);
+    expect(await s.t.app.db.prisma.comment.count({ where: { caseId, body: "Stored on the retry" } })).toBe(1);
+    expect((await sendToSlackEndpoint(s.endpoint, body, JSON_TYPE, { timestamp: now - 2, retryNum: 2 })).status).toBe(200);
+    expect(await s.t.app.db.prisma.comment.count({ where: { caseId, body: "Stored on the retry" } })).toBe(1);
   });
 
   it("a staff reply in the triage thread is posted back to the customer's thread; an internal one is not", async () => {

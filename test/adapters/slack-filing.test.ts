@@ -1,9 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blockKitProblems } from "../support/block-kit-check.ts";
-import { commandBody, eventBody, sendToSlackEndpoint, viewSubmission } from "../support/slack-requests.ts";
+import { blockAction, commandBody, eventBody, sendToSlackEndpoint, viewSubmission } from "../support/slack-requests.ts";
 import { startSlackWorld, type SlackWorld } from "./slack-setup.ts";
 
 const FORM = "application/x-www-form-urlencoded";
+
+/** The new-case form as Ada fills it in for Acme. */
+const captionsCase = (accountId: string, overrides: Record<string, string> = {}) => ({
+  accountId,
+  caseType: "TECHNICAL_ISSUE",
+  severity: "S2",
+  subject: "Captions missing on uploads",
+  description: "No captions since Monday on entry 1_abc.",
+  feature: "captions/machine",
+  cc: "ops@acme.test",
+  ...overrides,
+});
 
 describe("Slack: a customer files a case", () => {
   let s: SlackWorld;
@@ -21,41 +33,60 @@ describe("Slack: a customer files a case", () => {
     expect(blockKitProblems(view, "modal")).toEqual([]);
     expect(JSON.stringify(view)).toContain("Captions missing on uploads"); // the subject, prefilled
 
-    const submit = await sendToSlackEndpoint(
-      s.endpoint,
-      viewSubmission({
-        user: s.users.ada,
-        view,
-        values: {
-          accountId: s.w.accounts.acme.id,
-          caseType: "TECHNICAL_ISSUE",
-          severity: "S2",
-          subject: "Captions missing on uploads",
-          description: "No captions since Monday on entry 1_abc.",
-          feature: "captions/machine",
-          contactId: s.w.people.acmeUser.id,
-          cc: "ops@acme.test",
-        },
-      }),
-      FORM,
-    );
+    const submit = await sendToSlackEndpoint(s.endpoint, viewSubmission({ user: s.users.ada, view, values: captionsCase(s.w.accounts.acme.id) }), FORM);
     expect(submit.status).toBe(200);
     expect(submit.text).toBe(""); // closes the modal
-
-    const posted = await s.slack.waitFor("chat.postMessage", (a) => a.channel === "C1");
-    expect(String(posted.text)).toMatch(/^Case \d{8}: Captions missing on uploads/);
-    expect(blockKitProblems(posted, "message")).toEqual([]);
     const filed = await s.t.app.db.prisma.case.findFirstOrThrow({ where: { subject: "Captions missing on uploads" } });
     expect(filed.severity).toBe("S2");
     expect(filed.cc).toEqual(["ops@acme.test"]);
-    const threads = await s.t.app.db.prisma.caseThread.findMany({ where: { caseId: filed.id } });
-    expect(threads).toMatchObject([{ platform: "slack", channelId: "C1", audience: "CUSTOMER" }]);
 
-    // The delivery worker sends the new case to the triage channel, whose thread then follows it for staff.
+    // The card is owed from the moment the case is stored: the delivery worker posts it in the channel
+    // Ada filed from, and then sends the new case to the triage channel. Both threads then follow the case.
     await s.t.app.worker!.runOnce();
+    const posted = await s.slack.waitFor("chat.postMessage", (a) => a.channel === "C1");
+    expect(String(posted.text)).toMatch(/^Case \d{8}: Captions missing on uploads/);
+    expect(blockKitProblems(posted, "message")).toEqual([]);
+    expect(JSON.stringify(posted.blocks)).not.toContain("case.take"); // the customer's card, not the triage card
     const triage = await s.slack.waitFor("chat.postMessage", (a) => a.channel === "CTRIAGE");
     expect(JSON.stringify(triage.blocks)).toContain("case.take");
-    expect(await s.t.app.db.prisma.caseThread.count({ where: { caseId: filed.id, audience: "STAFF" } })).toBe(1);
+    const threads = await s.t.app.db.prisma.caseThread.findMany({ where: { caseId: filed.id }, orderBy: { audience: "asc" } });
+    expect(threads).toMatchObject([
+      { platform: "slack", tenantId: "T1", channelId: "C1", audience: "CUSTOMER" },
+      { platform: "slack", channelId: "CTRIAGE", audience: "STAFF" },
+    ]);
+
+    // A reply in the card's thread is a comment on the case.
+    const reply = eventBody({ type: "message", channel: "C1", user: s.users.ada, text: "Also on 1_def.", ts: "1800000000.000100", thread_ts: threads[0]!.threadId }, "EvAfterFiling");
+    expect((await sendToSlackEndpoint(s.endpoint, reply, "application/json")).status).toBe(200);
+    await expect.poll(() => s.t.app.db.prisma.comment.count({ where: { caseId: filed.id, body: "Also on 1_def." } })).toBe(1);
+  });
+
+  it("submitting the same form again (Slack's retry, a double click) files one case and posts one card", async () => {
+    await sendToSlackEndpoint(s.endpoint, commandBody({ text: "new", user: s.users.ada, channel: "C7", responseUrl: s.slack.responseUrl(), triggerId: "t-twice" }), FORM);
+    const view = (await s.slack.waitFor("views.open", (a) => a.trigger_id === "t-twice")).view as Record<string, unknown>;
+    const body = viewSubmission({ user: s.users.ada, view, values: captionsCase(s.w.accounts.acme.id, { subject: "Submitted twice" }) });
+    // Each delivery is signed anew (a replay of the same signed bytes is refused before it reaches us).
+    const now = Math.floor(Date.now() / 1000);
+    const answers = await Promise.all([sendToSlackEndpoint(s.endpoint, body, FORM, { timestamp: now }), sendToSlackEndpoint(s.endpoint, body, FORM, { timestamp: now - 1 })]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    await s.t.app.worker!.runOnce();
+    expect((await sendToSlackEndpoint(s.endpoint, body, FORM, { timestamp: now - 2 })).status).toBe(200); // once more, after the card went out
+    await s.t.app.worker!.runOnce();
+    expect(await s.t.app.db.prisma.case.count({ where: { subject: "Submitted twice" } })).toBe(1);
+    expect(s.slack.of("chat.postMessage").filter((a) => a.channel === "C7")).toHaveLength(1);
+  });
+
+  it("a case filed outside any channel (the App Home) gets its card in the customer's DM", async () => {
+    await sendToSlackEndpoint(s.endpoint, blockAction({ user: s.users.ada, actionId: "case.new", value: "" }), FORM);
+    const view = (await s.slack.waitFor("views.open", (a) => a.trigger_id === "trigger-3")).view as Record<string, unknown>;
+    expect(JSON.parse(String(view.private_metadata)).channel).toBeUndefined();
+    await sendToSlackEndpoint(s.endpoint, viewSubmission({ user: s.users.ada, view, values: captionsCase(s.w.accounts.acme.id, { subject: "Filed from the home tab" }) }), FORM);
+    await s.t.app.worker!.runOnce();
+    const dm = await s.slack.waitFor("chat.postMessage", (a) => a.channel === s.users.ada && String(a.text).includes("Filed from the home tab"));
+    expect(dm).toBeDefined();
+    const filed = await s.t.app.db.prisma.case.findFirstOrThrow({ where: { subject: "Filed from the home tab" } });
+    // The DM's own channel id (Slack answers D… for a post to a user) is the thread that follows the case.
+    expect(await s.t.app.db.prisma.caseThread.findFirst({ where: { caseId: filed.id, audience: "CUSTOMER" } })).toMatchObject({ channelId: "DADA" });
   });
 
   it("a submission with mistakes comes back as field errors, and no case is made", async () => {
@@ -131,5 +162,35 @@ describe("Slack: the new-case form follows the product", () => {
     expect(json).toContain("player/playback");
     expect(json).not.toContain("captions/machine"); // another product's feature
     expect(blockKitProblems(updated.view as Record<string, unknown>, "modal")).toEqual([]);
+  });
+});
+
+describe("Slack: the card follows the filing at once", () => {
+  let s: SlackWorld;
+  beforeAll(async () => {
+    // A worker that would otherwise look at the outbox only once a minute: the filing itself must wake it.
+    s = await startSlackWorld({ DELIVERY_INTERVAL_MS: "60000" });
+    s.t.app.worker!.start();
+  });
+  afterAll(async () => {
+    await s.t.app.worker!.stop();
+    await s.close();
+  });
+
+  it("the card is in the channel well under a second after the form is acknowledged", async () => {
+    const timings: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const trigger = `t-prompt-${i}`;
+      await sendToSlackEndpoint(s.endpoint, commandBody({ text: "new", user: s.users.ada, channel: "CPROMPT", responseUrl: s.slack.responseUrl(), triggerId: trigger }), FORM);
+      const view = (await s.slack.waitFor("views.open", (a) => a.trigger_id === trigger)).view as Record<string, unknown>;
+      const subject = `Prompt card ${i}`;
+      const res = await sendToSlackEndpoint(s.endpoint, viewSubmission({ user: s.users.ada, view, values: captionsCase(s.w.accounts.acme.id, { subject }) }), FORM);
+      const acked = performance.now();
+      expect(res.status).toBe(200);
+      await s.slack.waitFor("chat.postMessage", (a) => a.channel === "CPROMPT" && String(a.text).includes(subject), 2000);
+      timings.push(performance.now() - acked);
+    }
+    console.log(`ack to card (in-process worker woken by the filing): ${timings.map((t) => `${t.toFixed(0)} ms`).join(", ")}`);
+    expect(Math.max(...timings)).toBeLessThan(1000);
   });
 });

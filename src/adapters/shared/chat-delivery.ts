@@ -1,15 +1,19 @@
+import { z } from "zod";
 import * as cards from "../../cards/index.ts";
+import type { CaseOrigin } from "../../core/cases/schemas.ts";
 import type { FollowedThread } from "../../core/follow/threads.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 import type { NotificationRow } from "../../core/notify/deliveries.ts";
+import { readCaseFiledPayload } from "../../core/notify/outbox.ts";
 import type { DeliveryChannel } from "../../delivery/worker.ts";
 import type { Logger } from "../../logger.ts";
 import { AUDIENCE, commentCard, notice, type Payload } from "./delivery-messages.ts";
 
 /**
  * Delivering the outbox into a chat platform: which event goes where is decided
- * here once, for Slack and Teams alike. New cases go to the triage channel (whose
- * thread then follows the case for staff), comments and changes into every thread that
+ * here once, for Slack and Teams alike. A new case's card goes where the customer
+ * asked for it (whose thread then follows the case for them) and to the triage channel
+ * (whose thread then follows the case for staff), comments and changes into every thread that
  * follows the case (internal notes only into staff threads, never back into the thread
  * they came from), escalations to the on-call or management channel, hand-offs to the
  * partner's channel, and a DM to the customer when no thread follows their case. Each
@@ -31,9 +35,43 @@ export interface ChatPlatform {
   refreshRoot(thread: FollowedThread, card: cards.MessageCard): Promise<void>;
   /** The channel of a partner's destination ("slack:C123", "teams:19:…"), when it is on this platform. */
   partnerChannel(destination: unknown): string | undefined;
+  /**
+   * Posts a new case's card where the customer asked for it (Slack: the channel, or
+   * their DM when the bot cannot post there; Teams: the conversation) and says where
+   * it landed. Without it, this platform's customers get no card from the outbox.
+   */
+  postToOrigin?(origin: CaseOrigin, card: cards.MessageCard): Promise<OriginLanding>;
 }
 
+/**
+ * Where a case card landed. `threadId` is the root of the thread that will follow the
+ * case (the card itself, or the thread it joined); `follow: false` where threads do
+ * not exist (a Teams personal chat). Kept as the receipt's external id, so a retry
+ * after a crash makes the same thread follow the case without posting again.
+ */
+const originLandingSchema = z.object({
+  channelId: z.string().min(1),
+  threadId: z.string().min(1),
+  follow: z.boolean(),
+  reference: z.record(z.string(), z.unknown()).optional(),
+});
+export type OriginLanding = z.infer<typeof originLandingSchema>;
+
 const SYSTEM: Ctx = { actor: { system: true }, source: "system" };
+
+/** Runs every step even when an earlier one fails; then throws the first failure, if any. */
+async function allTried(...steps: (() => Promise<void>)[]): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      // Kept and thrown after the other steps: the worker then retries (or marks DEAD) the notification.
+      failure ??= { error };
+    }
+  }
+  if (failure) throw failure.error;
+}
 type Audience = "CUSTOMER" | "STAFF";
 
 export function createChatDelivery(core: Core, chat: ChatPlatform, logger: Logger): DeliveryChannel {
@@ -58,6 +96,25 @@ export function createChatDelivery(core: Core, chat: ChatPlatform, logger: Logge
     }
   }
 
+  /** The customer's card where they filed the case; its thread then follows the case for them. Once per notification (receipt "origin"). */
+  async function toOrigin(n: NotificationRow, caseId: string, origin: CaseOrigin) {
+    const postToOrigin = chat.postToOrigin;
+    if (!postToOrigin) {
+      // Nothing to retry: this platform's adapter posts no origin cards (yet); the triage card still goes out.
+      log.warn({ notificationId: n.id, platform: chat.platform }, "a case filed here has no card: this platform cannot post to a filing's origin");
+      return;
+    }
+    const view = await core.cases.viewForAudience(caseId, "CUSTOMER");
+    const sent = await once(n, "origin", async () => JSON.stringify(await postToOrigin(origin, cards.buildCaseCard(view, core.catalog))));
+    const landing = originLandingSchema.parse(JSON.parse(sent.externalId ?? "null"));
+    if (!landing.follow) return;
+    const reference = landing.reference ?? (await chat.threadReference?.(landing.channelId, landing.threadId));
+    await core.threads.follow(SYSTEM, {
+      case: view.number, platform: chat.platform, tenantId: origin.tenantId, channelId: landing.channelId, threadId: landing.threadId, audience: "CUSTOMER",
+      ...(reference ? { reference } : {}),
+    });
+  }
+
   async function refreshRoots(caseId: string, threads: FollowedThread[]) {
     for (const t of threads) {
       const view = await core.cases.viewForAudience(caseId, t.audience);
@@ -73,9 +130,21 @@ export function createChatDelivery(core: Core, chat: ChatPlatform, logger: Logge
 
     switch (n.event) {
       case "case.filed": {
-        if (!chat.channels.triage) return;
-        const view = await core.cases.viewForAudience(n.caseId, "STAFF");
-        await toChannel(n, "triage", chat.channels.triage, cards.buildTriageCard(view, core.catalog), { number: view.number, audience: "STAFF" });
+        const { origin } = readCaseFiledPayload(n.payload);
+        const caseId = n.caseId;
+        const triage = chat.channels.triage;
+        // The customer's card first (they are waiting for it), but a card that cannot be posted does not keep
+        // the case from triage: both are tried, the first failure is retried (receipts skip what went out).
+        await allTried(
+          async () => {
+            if (origin?.platform === chat.platform) await toOrigin(n, caseId, origin);
+          },
+          async () => {
+            if (!triage) return;
+            const view = await core.cases.viewForAudience(caseId, "STAFF");
+            await toChannel(n, "triage", triage, cards.buildTriageCard(view, core.catalog), { number: view.number, audience: "STAFF" });
+          },
+        );
         return;
       }
       case "case.comment": {

@@ -1,6 +1,7 @@
 import * as cards from "../../cards/index.ts";
 import type { EscalationResult } from "../../core/cases/customer-actions.ts";
 import type { FileCaseResult } from "../../core/cases/filing.ts";
+import type { CaseOrigin } from "../../core/cases/schemas.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 
 /**
@@ -27,12 +28,23 @@ export const FORM_INPUTS: Record<string, readonly string[]> = {
   "case.assign": ["engineerId"],
 };
 
-export async function submitForm(core: Core, ctx: Ctx, callbackId: string, values: cards.FormValues, state: Record<string, string>): Promise<Submission> {
+/**
+ * `origin` is where the form was opened (a Slack channel, a Teams conversation): a
+ * filed case's card is posted there by the outbox, after the filing commits.
+ */
+export async function submitForm(
+  core: Core,
+  ctx: Ctx,
+  callbackId: string,
+  values: cards.FormValues,
+  state: Record<string, string>,
+  options: { origin?: CaseOrigin } = {},
+): Promise<Submission> {
   const number = state.case ?? "";
   const v = (k: string) => values[k] ?? "";
   switch (callbackId) {
     case "case.new":
-      return { kind: "filed", result: await core.cases.file(ctx, cards.newCaseInput(values, state)) };
+      return { kind: "filed", result: await core.cases.file(ctx, { ...cards.newCaseInput(values, state), ...(options.origin ? { origin: options.origin } : {}) }) };
     case "case.escalate":
       return { kind: "escalated", result: await core.cases.escalate(ctx, number, cards.escalateInput(values)) };
     case "severity.guide": {

@@ -5,10 +5,12 @@ import type { Core } from "../../core/index.ts";
 import { RetryLater, type DeliveryChannel } from "../../delivery/worker.ts";
 import type { Logger } from "../../logger.ts";
 import { createChatDelivery } from "../shared/chat-delivery.ts";
+import { postCaseCardToOrigin } from "./post-case.ts";
 
 /**
  * How the outbox reaches Slack: chat.postMessage into threads and channels, DMs by
- * user id, chat.update to redraw a thread's root card. A 429 becomes a retry at its
+ * user id, a new case's card where it was filed (post-case.ts), chat.update to redraw
+ * a thread's root card. A 429 becomes a retry at its
  * Retry-After (the delivery client fails fast instead of waiting inside the worker).
  * @link https://docs.slack.dev/apis/web-api/rate-limits
  */
@@ -24,9 +26,12 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
       throw error;
     }
   }
-  async function post(channel: string, card: cards.MessageCard, threadTs?: string) {
+  async function postMessage(channel: string, card: cards.MessageCard, threadTs?: string) {
     const m = cards.renderSlackMessage(card);
-    const r = await call(() => client.chat.postMessage({ channel, text: m.text, blocks: m.blocks, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) }));
+    return call(() => client.chat.postMessage({ channel, text: m.text, blocks: m.blocks, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) }));
+  }
+  async function post(channel: string, card: cards.MessageCard, threadTs?: string) {
+    const r = await postMessage(channel, card, threadTs);
     return r.ts ? String(r.ts) : undefined;
   }
 
@@ -48,6 +53,17 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
         await call(() => client.chat.update({ channel: t.channelId, ts: t.threadId, text: m.text, blocks: m.blocks }));
       },
       partnerChannel: (destination) => (typeof destination === "string" && destination.startsWith("slack:") ? destination.slice("slack:".length) : undefined),
+      postToOrigin: (origin, card) =>
+        postCaseCardToOrigin(
+          origin,
+          async (channel) => {
+            const r = await postMessage(channel, card);
+            // Slack answers with the channel it posted in: a DM's D… id when `channel` was a user id.
+            if (!r.channel || !r.ts) throw new Error("chat.postMessage answered without a channel or ts");
+            return { channel: String(r.channel), ts: String(r.ts) };
+          },
+          (error) => options.logger.warn({ err: error, channel: origin.channelId }, "cannot post the case card in its channel: posting it to the customer's DM"),
+        ),
     },
     options.logger,
   );

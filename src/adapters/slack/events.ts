@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import * as cards from "../../cards/index.ts";
 import { toCaseError } from "../../core/errors.ts";
@@ -12,10 +13,17 @@ import { errorCard, tellUser } from "./replies.ts";
 
 /**
  * Events: replies in a followed thread become comments; the App Home tab shows the
- * dashboard; the message shortcut files a case from any message. Events are acked by
- * Bolt before listeners run; a redelivery (X-Slack-Retry-Num, possibly to another
- * instance) is dropped by its event_id, recorded in the database.
- * @link https://docs.slack.dev/apis/events-api/
+ * dashboard; the message shortcut files a case from any message.
+ *
+ * A reply is acknowledged only once it is stored (the receiver answers 200 after this
+ * listener returns), and it is seen-marked by being stored: the comment's external id
+ * (team, channel, message ts) is unique, checked in the comment's own transaction, so a
+ * redelivery or a replay (X-Slack-Retry-Num, possibly on another instance) makes no
+ * second comment, and a reply lost to a crash before its commit is not marked seen
+ * either: Slack's retry stores it. A refusal (the reopen window passed, no permission)
+ * is the outcome, told to the user and not retried; anything unexpected is thrown, so
+ * the receiver answers 500 and Slack delivers the event again.
+ * @link https://docs.slack.dev/apis/events-api/#retries
  */
 const messageEvent = z.object({
   channel: z.string(),
@@ -32,6 +40,20 @@ const messageEvent = z.object({
 /** Staff mark a reply in the triage thread as internal by starting it with "internal:" or "note:". */
 export const INTERNAL_MARKER = /^\s*(internal|note)\s*:\s*/i;
 
+/** Failures that stored nothing and may pass: the event is answered 500 so that Slack delivers it again. */
+const RETRYABLE = new Set(["UNEXPECTED", "CONFLICT"]);
+/** @link https://docs.slack.dev/apis/events-api/#retries (3 retries: X-Slack-Retry-Num 1, 2, 3) */
+const LAST_RETRY = 3;
+
+/** A refusal told privately; failing to tell it changes nothing stored, so it is logged, not retried. */
+async function tell(client: WebClient, where: { channel: string; user: string; threadTs: string }, card: cards.MessageCard, logger: Logger): Promise<void> {
+  try {
+    await tellUser(client, where, card);
+  } catch (error) {
+    logger.warn({ err: error, channel: where.channel }, "could not tell the user why their reply was not stored");
+  }
+}
+
 export function registerEvents(app: App, core: Core, logger: Logger): void {
   app.event("message", async ({ event, body, client, context }) => {
     const parsed = messageEvent.safeParse(event);
@@ -46,8 +68,6 @@ export function registerEvents(app: App, core: Core, logger: Logger): void {
 
     const thread = await core.threads.caseOfThread({ platform: "slack", channelId: m.channel, threadId: message.thread_ts });
     if (!thread) return; // a thread that follows no case: never a stray case
-    const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await core.firstDelivery("slack", eventId))) return;
 
     const teamId = (body as { team_id?: string }).team_id ?? thread.tenantId;
     const files = (m.files ?? []).map((f) => `Attached: ${f.name ?? "file"}${f.permalink ? ` (${f.permalink})` : ""}`);
@@ -56,9 +76,9 @@ export function registerEvents(app: App, core: Core, logger: Logger): void {
     const internal = thread.audience === "STAFF" && INTERNAL_MARKER.test(text);
     if (internal) text = text.replace(INTERNAL_MARKER, "");
     if (!text.trim()) return;
+    const where = { channel: m.channel, user: message.user, threadTs: message.thread_ts };
     try {
-      const ctx = await slackCtx(core, client, teamId, message.user);
-      await core.cases.comment(ctx, thread.number, {
+      await core.cases.comment(slackCtx(core, client, teamId, message.user), thread.number, {
         body: text,
         internal,
         externalId: `${teamId}:${m.channel}:${message.ts}${edited ? `:edit:${m.ts}` : ""}`,
@@ -66,9 +86,13 @@ export function registerEvents(app: App, core: Core, logger: Logger): void {
       });
     } catch (error) {
       const failure = toCaseError(error);
-      let card = errorCard(error, logger).card;
-      if (failure.code === "REOPEN_WINDOW_PASSED") card = reopenOffer(failure.message, thread.number);
-      await tellUser(client, { channel: m.channel, user: message.user, threadTs: message.thread_ts }, card);
+      if (RETRYABLE.has(failure.code)) {
+        // Nothing was stored. Slack retries 3 times; only when its last retry fails too is the user told.
+        if ((context.retryNum ?? 0) >= LAST_RETRY) await tell(client, where, errorCard(error, logger).card, logger);
+        throw error;
+      }
+      const card = failure.code === "REOPEN_WINDOW_PASSED" ? reopenOffer(failure.message, thread.number) : errorCard(error, logger).card;
+      await tell(client, where, card, logger);
     }
   });
 

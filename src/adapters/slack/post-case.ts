@@ -1,30 +1,46 @@
-import type { WebClient } from "@slack/web-api";
-import * as cards from "../../cards/index.ts";
-import type { Core, Ctx } from "../../core/index.ts";
-import type { CaseView } from "../../core/cases/presenter.ts";
+import { ErrorCode } from "@slack/web-api";
+import type { CaseOrigin } from "../../core/cases/schemas.ts";
+import type { OriginLanding } from "../shared/chat-delivery.ts";
 
 /**
- * Posts a case card where the customer asked for it (or in their DM when the bot
- * cannot post there), and makes that message's thread follow the case.
+ * Where a new case's card goes in Slack: the channel the customer filed from, or
+ * their DM with the app when there was none or the app cannot post there (not a
+ * member, archived, restricted). Any other failure is thrown, so the outbox retries
+ * the same channel later instead of moving the card to a DM for a passing hiccup.
+ * @link https://docs.slack.dev/reference/methods/chat.postMessage#errors
  */
-export async function postCaseCard(
-  core: Core,
-  client: WebClient,
-  ctx: Ctx,
-  where: { teamId: string; channel?: string; userId: string },
-  view: CaseView,
-): Promise<{ channel: string; ts: string }> {
-  const message = cards.renderSlackMessage(cards.buildCaseCard(view, core.catalog));
+const CHANNEL_REFUSALS = new Set([
+  "channel_not_found",
+  "not_in_channel",
+  "is_archived",
+  "restricted_action",
+  "restricted_action_read_only_channel",
+  "restricted_action_thread_only_channel",
+  "restricted_action_non_threadable_channel",
+  "team_access_not_granted",
+  "cannot_reply_to_message",
+]);
+
+function refusedByChannel(error: unknown): boolean {
+  const e = error as { code?: string; data?: { error?: string } };
+  return e.code === ErrorCode.PlatformError && CHANNEL_REFUSALS.has(e.data?.error ?? "");
+}
+
+/** `post` sends the card to a channel or user id and returns the channel and ts Slack answered with. */
+export async function postCaseCardToOrigin(
+  origin: Pick<CaseOrigin, "channelId" | "userId">,
+  post: (channel: string) => Promise<{ channel: string; ts: string }>,
+  onFallback: (error: unknown) => void,
+): Promise<OriginLanding> {
   let posted;
   try {
-    posted = await client.chat.postMessage({ channel: where.channel ?? where.userId, text: message.text, blocks: message.blocks, unfurl_links: false });
+    posted = await post(origin.channelId ?? origin.userId);
   } catch (error) {
-    // Not in that channel (or it is gone): the customer's DM with the bot always works.
-    if (!where.channel) throw error;
-    posted = await client.chat.postMessage({ channel: where.userId, text: message.text, blocks: message.blocks, unfurl_links: false });
+    if (!origin.channelId || !refusedByChannel(error)) throw error;
+    onFallback(error);
+    // Posting to a user id reaches their DM with the app, which always takes it.
+    posted = await post(origin.userId);
   }
-  const channel = String(posted.channel);
-  const ts = String(posted.ts);
-  await core.threads.follow(ctx, { case: view.number, platform: "slack", tenantId: where.teamId, channelId: channel, threadId: ts, audience: "CUSTOMER" });
-  return { channel, ts };
+  // A card in a DM still roots a thread, which follows the case like a channel's.
+  return { channelId: posted.channel, threadId: posted.ts, follow: true };
 }

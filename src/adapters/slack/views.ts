@@ -1,11 +1,10 @@
 import type { App, ViewResponseAction } from "@slack/bolt";
 import * as cards from "../../cards/index.ts";
 import { toCaseError } from "../../core/errors.ts";
-import type { Core, Ctx } from "../../core/index.ts";
+import type { Core } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
 import { slackCtx } from "./identity.ts";
 import { FORM_INPUTS, reopenOffer, submitForm } from "../shared/form-submissions.ts";
-import { postCaseCard } from "./post-case.ts";
 import { errorCard } from "./replies.ts";
 import { formState, formValues } from "./view-state.ts";
 
@@ -29,32 +28,22 @@ export function registerViews(app: App, core: Core, logger: Logger): void {
   const ctxOf = (client: Parameters<Parameters<App["view"]>[1]>[0]["client"], body: { team: { id: string } | null; user: { id: string; team_id?: string } }) =>
     slackCtx(core, client, body.team?.id ?? body.user.team_id ?? "", body.user.id);
 
+  // A new case: filed, then acked. Its card reaches the channel it was filed from through the outbox
+  // (committed with the case), so a crash right after the ack cannot lose it, and a resubmission
+  // after a crash (same key: the same case) adds no second card.
   app.view("case.new", async ({ ack: boltAck, body, view, client }) => {
     const ack = boltAck as Ack;
     const values = formValues(view.state);
     const state = formState(view.private_metadata);
-    let ctx: Ctx;
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const origin = { platform: "slack" as const, tenantId: teamId, userId: body.user.id, ...(state.channel ? { channelId: state.channel } : {}) };
     try {
-      ctx = await ctxOf(client, body);
-    } catch (error) {
-      return refuse(ack, error, cards.NEW_CASE_FIELDS, "subject", logger);
-    }
-    let filed;
-    try {
-      const outcome = await submitForm(core, ctx, "case.new", values, state);
+      const outcome = await submitForm(core, await ctxOf(client, body), "case.new", values, state, { origin });
       if (outcome.kind !== "filed") throw new Error("case.new did not file a case");
-      filed = outcome.result;
     } catch (error) {
       return refuse(ack, error, cards.NEW_CASE_FIELDS, "subject", logger);
     }
     await ack();
-    const teamId = body.team?.id ?? body.user.team_id ?? "";
-    try {
-      if (filed.created) await postCaseCard(core, client, ctx, { teamId, channel: state.channel, userId: body.user.id }, filed.case);
-    } catch (error) {
-      logger.warn({ err: error, caseId: filed.case.id }, "case filed but its card could not be posted");
-      await client.chat.postMessage({ channel: body.user.id, text: `Case ${filed.case.number} was filed.` });
-    }
   });
 
   // Every other form: the shared submission, then the result view or the errors on the form.

@@ -6,7 +6,7 @@ import { findProduct } from "../catalog.ts";
 import { inTransaction, isUniqueViolation, type Tx } from "../db/tx.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
-import { enqueueNotification } from "../notify/outbox.ts";
+import { enqueueNotification, type OutboxBell } from "../notify/outbox.ts";
 import { parseInput } from "../validation.ts";
 import { assertCan, resolveCaseId } from "./case-access.ts";
 import { readCaseView } from "./case-reader.ts";
@@ -21,9 +21,11 @@ export interface FileCaseResult {
 
 /**
  * Files a case. The idempotency key makes a repeated submission (a double click, a
- * platform retry, ten tabs at once) return the one case it made.
+ * platform retry, ten tabs at once) return the one case it made. The case.filed
+ * notification commits with the case; `bell` is rung after the commit so an
+ * in-process delivery worker posts its cards at once.
  */
-export async function fileCase(deps: CoreDeps, ctx: Ctx, raw: FileCaseInput): Promise<FileCaseResult> {
+export async function fileCase(deps: CoreDeps, ctx: Ctx, raw: FileCaseInput, bell?: OutboxBell): Promise<FileCaseResult> {
   const input = parseInput(fileCaseSchema, raw);
   const product = findProduct(deps.catalog, input.product);
   if (!product) throw new CaseError("VALIDATION", { field: "product", message: "Choose a product from the list." });
@@ -31,7 +33,9 @@ export async function fileCase(deps: CoreDeps, ctx: Ctx, raw: FileCaseInput): Pr
     throw new CaseError("VALIDATION", { field: "feature", message: `Choose a feature of ${product.name}.` });
   }
   try {
-    return await inTransaction(deps.prisma, (tx) => fileInTransaction(deps, ctx, tx, input));
+    const result = await inTransaction(deps.prisma, (tx) => fileInTransaction(deps, ctx, tx, input));
+    if (result.created) bell?.ring();
+    return result;
   } catch (error) {
     // Another submission with the same key committed first: answer with its case.
     if (isUniqueViolation(error)) {
@@ -143,7 +147,8 @@ async function fileInTransaction(
   await enqueueNotification(tx, {
     caseId: id,
     event: "case.filed",
-    payload: { number: formatCaseNumber(created.number), subject: input.subject, severity: input.severity, by: isVendorSide(actor) ? "staff" : "customer" },
+    // The origin rides with the case in this transaction: the card it asks for is owed once the case exists, whatever crashes next.
+    payload: { number: formatCaseNumber(created.number), subject: input.subject, severity: input.severity, by: isVendorSide(actor) ? "staff" : "customer", origin: input.origin ?? null },
     at: now,
   });
   deps.logger.info({ caseId: id, number: created.number, source: ctx.source }, "case filed");

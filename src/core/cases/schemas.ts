@@ -46,6 +46,23 @@ export const credentialsSchema = z.object({
   password: z.string().min(1, "Enter the test password, or leave both credential fields empty.").max(200),
 });
 
+/**
+ * Where a case was asked for, so its card and thread can follow there after the
+ * filing commits. Ids only, as the platform gave them to the adapter.
+ */
+export const caseOriginSchema = z.object({
+  platform: z.enum(["slack", "teams"]),
+  /** Slack team id; Teams tenant id. */
+  tenantId: z.string().min(1).max(200),
+  /** Slack: the channel (absent or unreachable: the user's DM). Teams: the conversation id without ";messageid=". */
+  channelId: z.string().min(1).max(300).optional(),
+  /** Teams: the channel thread the dialog was opened in, when it was; the card then joins that thread. */
+  threadId: z.string().min(1).max(300).optional(),
+  /** Who asked: the Slack user id; the Teams user's AAD object id. */
+  userId: z.string().min(1).max(200),
+});
+export type CaseOrigin = z.infer<typeof caseOriginSchema>;
+
 export const fileCaseSchema = z.object({
   /** The same key from the same person makes one case however often it is submitted. */
   idempotencyKey: z.string().min(8).max(200),
@@ -73,6 +90,8 @@ export const fileCaseSchema = z.object({
     .refine((list) => list.length <= 5, "Copy at most 5 email addresses."),
   /** The closed case this one continues, when a reply could no longer reopen it. */
   linkedFromCase: optional(caseRefSchema),
+  /** Where the customer asked: the case card is posted there through the outbox. */
+  origin: caseOriginSchema.optional(),
 });
 export type FileCaseInput = z.input<typeof fileCaseSchema>;
 
