@@ -4,6 +4,7 @@ import { applyDueActions } from "./cases/clock-actions.ts";
 import { addComment } from "./cases/comments.ts";
 import { createCustomerActions } from "./cases/customer-actions.ts";
 import { fileCase } from "./cases/filing.ts";
+import { filingChoices } from "./cases/filing-choices.ts";
 import { createCaseQueries } from "./cases/queries.ts";
 import type { CaseRef, CommentInput, FileCaseInput } from "./cases/schemas.ts";
 import { createStaffActions } from "./cases/staff-actions.ts";
@@ -31,6 +32,8 @@ export function createCore(deps: CoreDeps) {
       list: queries.list,
       viewForAudience: queries.viewForAudience,
       comment: (ctx: Ctx, ref: CaseRef, input: CommentInput) => addComment(deps, ctx, ref, input),
+      /** What the new-case form offers this filer: accounts, contacts, and who they are. */
+      filingChoices: (ctx: Ctx) => filingChoices(deps, ctx),
       ...createCustomerActions(deps),
       ...createStaffActions(deps),
       /** For the clock sweeps: apply whatever is due for one case, once. */
