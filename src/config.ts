@@ -81,6 +81,12 @@ export const envSchema = z.object({
   TEAMS_LOCAL: booleanish.default(false),
   /** Where Bot Framework's signing keys are published (tests and sovereign clouds override it). */
   TEAMS_OPENID_METADATA_URL: z.string().url().optional(),
+  /**
+   * Hosts the bot may post to besides Microsoft's Bot Connector hosts, comma-separated
+   * (a sovereign cloud without a preset, a test connector); ignored in local mode, which
+   * sends only to loopback. See src/adapters/teams/service-url.ts.
+   */
+  TEAMS_SERVICE_URL_HOSTS: z.string().optional(),
   /** Conversation ids of Teams channels: triage, engineer escalations, management escalations. */
   TEAMS_TRIAGE_CHANNEL: z.string().optional(),
   TEAMS_ONCALL_CHANNEL: z.string().optional(),

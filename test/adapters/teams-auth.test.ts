@@ -20,7 +20,8 @@ describe("Teams with app credentials: Bot Framework tokens are checked for real"
     connector = new FakeBotConnector();
     await openid.start();
     await connector.start();
-    t = await startTestApp({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: "test-password-not-used-offline", TEAMS_OPENID_METADATA_URL: openid.metadataUrl });
+    // The local connector is on 127.0.0.1, not a Bot Framework host: allowed here by name, as an operator would add a sovereign cloud's.
+    t = await startTestApp({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: "test-password-not-used-offline", TEAMS_OPENID_METADATA_URL: openid.metadataUrl, TEAMS_SERVICE_URL_HOSTS: "127.0.0.1" });
     w = await buildWorld(t.app.core);
     await t.app.core.directory.linkIdentity({ actor: { operator: true }, source: "cli" }, { personId: w.people.acmeUser.id, platform: "teams", tenantId: TENANT, userId: ada.aadObjectId });
     endpoint = t.url("/api/messages");

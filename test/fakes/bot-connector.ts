@@ -19,6 +19,8 @@ export class FakeBotConnector {
   readonly calls: ConnectorCall[] = [];
   /** Teams user id -> roster entry, for TeamsInfo.getMember. */
   readonly members = new Map<string, { email?: string; name?: string; aadObjectId?: string }>();
+  /** While set, every request is refused with this status and nothing is recorded (an outage; 4xx so the SDK does not retry). */
+  failWith: number | undefined;
   #server?: Server;
   #next = 1;
 
@@ -48,6 +50,7 @@ export class FakeBotConnector {
           res.end(JSON.stringify(value));
         };
         // v3/conversations[/{id}/activities[/{activityId}] | /{id}/members/{memberId}]
+        if (this.failWith) return json(this.failWith, { error: { code: "ServiceUnavailable", message: "the connector is failing on purpose" } });
         if (parts[0] !== "v3" || parts[1] !== "conversations") return json(404, {});
         const conversationId = parts[2] ?? "";
         if (!conversationId && req.method === "POST") {

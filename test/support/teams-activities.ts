@@ -10,10 +10,11 @@ export interface TeamsUser {
 
 let counter = 0;
 export const TENANT = "tenant-1";
-export const PERSONAL = (user: TeamsUser) => ({ id: `a:personal-${user.aadObjectId}`, conversationType: "personal", tenantId: TENANT });
+export const PERSONAL = (user: TeamsUser, tenantId = TENANT) => ({ id: `a:personal-${user.aadObjectId}`, conversationType: "personal", tenantId });
 export const CHANNEL = "19:support-channel@thread.tacv2";
 
 function base(serviceUrl: string, user: TeamsUser, conversation: Record<string, unknown>, id?: string) {
+  const tenantId = typeof conversation.tenantId === "string" ? conversation.tenantId : TENANT;
   counter += 1;
   return {
     id: id ?? `activity-${Date.now()}-${counter}`,
@@ -23,7 +24,7 @@ function base(serviceUrl: string, user: TeamsUser, conversation: Record<string, 
     from: { id: user.id, aadObjectId: user.aadObjectId, name: user.name },
     recipient: { id: "28:carebot", name: "carebot" },
     conversation,
-    channelData: { tenant: { id: TENANT }, ...(conversation.conversationType === "channel" ? { channel: { id: CHANNEL }, team: { id: "19:team@thread.tacv2" } } : {}) },
+    channelData: { tenant: { id: tenantId }, ...(conversation.conversationType === "channel" ? { channel: { id: CHANNEL }, team: { id: "19:team@thread.tacv2" } } : {}) },
     locale: "en-US",
   };
 }
@@ -51,5 +52,5 @@ export function channelConversation(threadRoot?: string) {
 export async function postActivity(url: string, activity: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof activity === "string" ? activity : JSON.stringify(activity) });
   const text = await res.text();
-  return { status: res.status, text, json: () => (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
+  return { status: res.status, headers: res.headers, text, json: () => (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
 }

@@ -3,7 +3,12 @@ import * as cards from "../../cards/index.ts";
 import type { FormCard } from "../../cards/index.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 
-/** The forms each adapter shows (Slack as modals, Teams as dialogs), built from the core's data. */
+/**
+ * The forms each adapter shows (Slack as modals, Teams as dialogs), built from the core's
+ * data. A form about a case is built only after the core says this user may see the
+ * case: one the user may not see is refused exactly like one that does not exist
+ * (NOT_FOUND, "No case with that number is visible to you."), before anything of it is shown.
+ */
 export interface NewCaseOptions {
   channel?: string;
   subject?: string;
@@ -17,6 +22,7 @@ export interface NewCaseOptions {
 }
 
 export async function newCaseForm(core: Core, ctx: Ctx, options: NewCaseOptions): Promise<FormCard> {
+  if (options.linked) await requireVisibleCase(core, ctx, options.linked);
   const [accounts, contacts] = [await core.directory.fileableAccounts(ctx), await core.directory.fileableContacts(ctx)];
   const me = "personId" in ctx.actor ? ctx.actor.personId : undefined;
   const values = {
@@ -44,12 +50,22 @@ export async function newCaseForm(core: Core, ctx: Ctx, options: NewCaseOptions)
 }
 
 export async function escalationForm(core: Core, ctx: Ctx, number: string, values?: { reason?: string; description?: string }, errors?: Record<string, string>): Promise<FormCard> {
+  // The core's escalation context is itself the check: it loads the case through the permission check (NOT_FOUND when not visible).
   const context = await core.cases.escalationContext(ctx, number);
   return cards.buildEscalationForm({ context, catalog: core.catalog, values, errors });
 }
 
-/** The small per-case forms, by the action that opens them. */
+/** Throws NOT_FOUND unless this user may see the case; records no recent view (opening a form is not viewing the case). */
+async function requireVisibleCase(core: Core, ctx: Ctx, number: string): Promise<void> {
+  await core.cases.get(ctx, number, { recordRecent: false });
+}
+
+const CASE_FORMS = new Set(["case.reply", "case.reopen", "case.internalNote", "case.askCustomer", "case.changeSeverity", "case.setPriority", "case.close", "case.handToPartner", "case.assign"]);
+
+/** The small per-case forms, by the action that opens them; undefined for an action that opens none. */
 export async function caseForm(core: Core, ctx: Ctx, action: string, number: string): Promise<FormCard | undefined> {
+  if (!CASE_FORMS.has(action)) return undefined;
+  await requireVisibleCase(core, ctx, number);
   switch (action) {
     case "case.reply":
     case "case.reopen":

@@ -1,47 +1,50 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from "botbuilder";
-import { AuthenticationConstants } from "botframework-connector";
-import { z } from "zod";
-import type { Config } from "../../config.ts";
+import { AuthenticationConstants, type AuthenticateRequestResult } from "botframework-connector";
+import { rateLimitsFromConfig, type Config } from "../../config.ts";
 import type { Core } from "../../core/index.ts";
 import type { DeliveryChannel } from "../../delivery/worker.ts";
 import type { Logger } from "../../logger.ts";
 import type { HttpServer } from "../http/server.ts";
+import { createRateLimiter } from "../shared/rate-limit.ts";
+import { activitySchema, unstorablePath } from "./activity.ts";
 import { CareBot } from "./bot.ts";
 import { createTeamsDelivery } from "./delivery.ts";
+import { claimMatches, serviceUrlPolicy, serviceUrlProblem } from "./service-url.ts";
+import { TurnRefused } from "./turn-limits.ts";
 
 /**
  * The Teams adapter: botbuilder's CloudAdapter behind our own /api/messages route.
- * The route parses and checks the activity (400 for a malformed one, before anything
- * runs), enforces local mode (no credentials: loopback only, since botbuilder then
- * accepts any token), and answers failures without an exception's text. botbuilder
- * stays inside this folder: its successor (Microsoft 365 Agents SDK) mirrors the API.
+ * The route, in order, before botbuilder connects anywhere or anything is stored:
+ * local mode (no credentials) takes loopback traffic only, since botbuilder then accepts
+ * any token; the activity is parsed (400 naming the field); its serviceUrl must be a
+ * host the bot may send to (400, service-url.ts); the token is validated (401) and,
+ * with credentials, must vouch for that serviceUrl (401). Only then does the turn run.
+ * Failures are answered without an exception's text; a turn that failed unexpectedly is
+ * a 500, so Teams delivers the activity again rather than taking a 200 for stored.
+ * botbuilder stays inside this folder: its successor (Microsoft 365 Agents SDK) mirrors the API.
  * @link https://learn.microsoft.com/en-us/azure/bot-service/rest-api/bot-framework-rest-connector-authentication
  */
 export interface TeamsAdapter {
   delivery: DeliveryChannel;
 }
 
-/** The least an activity must carry for us to act on it. @link https://github.com/microsoft/botframework-sdk/blob/main/specs/botframework-activity/botframework-activity.md */
-const activitySchema = z
-  .object({
-    type: z.string().min(1),
-    id: z.string().optional(),
-    channelId: z.string().min(1),
-    serviceUrl: z.url({ protocol: /^https?$/ }),
-    from: z.object({ id: z.string().min(1) }).loose(),
-    conversation: z.object({ id: z.string().min(1) }).loose(),
-    recipient: z.object({ id: z.string().min(1) }).loose().optional(),
-  })
-  .loose();
-
 const MAX_BODY = 256 * 1024;
 
-/** CloudAdapter with its activity processing reachable, so our route writes every response itself. */
+/**
+ * CloudAdapter with its two steps reachable apart, so our route checks the validated
+ * identity before the turn (processActivity takes either an auth header or the result of
+ * authenticateRequest: botbuilder-core cloudAdapterBase.js processActivity), and writes
+ * every response itself.
+ */
 class RouteAdapter extends CloudAdapter {
-  handle(authorization: string, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
-    return this.processActivity(authorization, activity, logic);
+  authenticate(activity: Activity, authorization: string): Promise<AuthenticateRequestResult> {
+    return this.botFrameworkAuthentication.authenticateRequest(activity, authorization);
+  }
+
+  handle(authenticated: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authenticated, activity, logic);
   }
 }
 
@@ -56,14 +59,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString("utf8"));
 }
 
-function send(res: ServerResponse, status: number, body?: unknown): void {
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   if (body === undefined) {
-    res.writeHead(status);
+    res.writeHead(status, headers);
     res.end();
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.writeHead(status, { ...headers, "content-type": "application/json; charset=utf-8" });
   res.end(text);
 }
 
@@ -113,16 +116,13 @@ export function startTeamsAdapter(options: { config: Config; core: Core; logger:
     );
   }
   const adapter = createTeamsCloudAdapter(config);
-  const bot = new CareBot(core, logger);
-
-  // A failure inside a turn: the user gets a way forward and a reference, the log gets the cause.
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    const reference = randomUUID().slice(0, 8);
-    logger.error({ err: error, reference }, "teams turn failed");
-    if (context.activity.type === "message") {
-      await context.sendActivity(`Something went wrong on our side. Please try again, or type "help". If it keeps happening, contact support with reference ${reference}.`);
-    }
-  };
+  const serviceUrls = serviceUrlPolicy(config);
+  const limiter = createRateLimiter({ limits: rateLimitsFromConfig(config) });
+  const bot = new CareBot({ core, logger, limiter, serviceUrls });
+  // NOTE: no adapter.onTurnError. botbuilder's runMiddleware (botAdapter.js) hands a turn's
+  // error to onTurnError when one is set, and the turn then ends as a success: a message whose
+  // comment was never written would be answered 200, and Teams would not deliver it again.
+  // Without one the error reaches the route, which answers 500 (or the TurnRefused status).
 
   options.http.route("POST", "/api/messages", async (req, res) => {
     if (local && !isLoopback(req)) return send(res, 401, { error: "Teams local mode accepts only loopback traffic." });
@@ -138,17 +138,36 @@ export function startTeamsAdapter(options: { config: Config; core: Core; logger:
       const field = parsed.error.issues[0]?.path.join(".") || "activity";
       return send(res, 400, { error: `Malformed activity: ${field} is missing or invalid.` });
     }
-    const authorization = String(req.headers.authorization ?? "");
+    const unstorable = unstorablePath(body);
+    if (unstorable) return send(res, 400, { error: `Malformed activity: ${unstorable} holds characters that cannot be stored.` });
+    const activity = parsed.data as unknown as Activity;
+    const problem = serviceUrlProblem(serviceUrls, activity.serviceUrl);
+    if (problem) {
+      logger.warn({ problem, channelId: activity.channelId }, "teams activity refused: serviceUrl not allowed");
+      return send(res, 400, { error: `Refused: ${problem}` });
+    }
+    let authenticated: AuthenticateRequestResult;
     try {
-      const invokeResponse = await adapter.handle(authorization, parsed.data as unknown as Activity, (context) => bot.run(context));
+      authenticated = await adapter.authenticate(activity, String(req.headers.authorization ?? ""));
+    } catch (error) {
+      if (!isAuthFailure(error)) throw error;
+      logger.warn({ err: error }, "teams request refused: authentication failed");
+      return send(res, 401, { error: "Unauthorized." });
+    }
+    // In local mode the identity is anonymous (authentication is off), and loopback is the guarantee instead.
+    if (!local && !claimMatches(authenticated.claimsIdentity, activity.serviceUrl)) {
+      logger.warn({ channelId: activity.channelId }, "teams request refused: the token does not vouch for the activity's serviceUrl");
+      return send(res, 401, { error: "Unauthorized." });
+    }
+    try {
+      const invokeResponse = await adapter.handle(authenticated, activity, (context) => bot.run(context));
       send(res, invokeResponse?.status ?? 200, invokeResponse?.body);
     } catch (error) {
-      if (isAuthFailure(error)) {
-        logger.warn({ err: error }, "teams request refused: authentication failed");
-        return send(res, 401, { error: "Unauthorized." });
+      if (error instanceof TurnRefused) {
+        return send(res, error.status, { error: error.message }, error.retryAfterSeconds ? { "retry-after": String(error.retryAfterSeconds) } : {});
       }
       const reference = randomUUID().slice(0, 8);
-      logger.error({ err: error, reference }, "teams request failed");
+      logger.error({ err: error, reference, type: activity.type }, "teams turn failed: answered 500 so that Teams delivers it again");
       send(res, 500, { error: "Something went wrong on our side.", reference });
     }
   });

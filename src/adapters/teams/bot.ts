@@ -3,6 +3,7 @@ import {
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type InvokeResponse,
   type MessagingExtensionAction,
   type MessagingExtensionActionResponse,
   type TaskModuleRequest,
@@ -10,64 +11,88 @@ import {
 } from "botbuilder";
 import * as cards from "../../cards/index.ts";
 import { toCaseError } from "../../core/errors.ts";
+import type { FollowedThread } from "../../core/follow/threads.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
 import { caseForm, escalationForm, newCaseForm } from "../shared/form-cards.ts";
-import { FORM_INPUTS, reopenOffer, submitForm } from "../shared/form-submissions.ts";
+import { reopenOffer, submitForm } from "../shared/form-submissions.ts";
 import { errorCard } from "../shared/error-card.ts";
 import { browseCard } from "../shared/knowledge-cards.ts";
-import { parseTeamsCommand, TEAMS_HELP } from "./commands.ts";
+import type { RateLimiter } from "../shared/rate-limit.ts";
+import { parseExecute, parseFetch, parseMessageAction, parseSubmitted, type Submitted } from "./activity.ts";
+import { parseTeamsCommand, TEAMS_HELP, type TeamsCommand } from "./commands.ts";
+import { rememberConversation, threadOf } from "./conversation.ts";
+import { formWithErrors } from "./form-errors.ts";
 import { teamsCtx, teamsUser } from "./identity.ts";
-import { attachment, dialog, dialogMessage, infoDialog, teamsCard } from "./teams-cards.ts";
+import type { ServiceUrlPolicy } from "./service-url.ts";
+import { attachment, dialog, dialogMessage, infoDialog, invokeCardResponse, teamsCard } from "./teams-cards.ts";
+import { messageMayWrite, refuseOverLimit } from "./turn-limits.ts";
 
 /**
  * The Teams bot: commands in personal chat and channels, dialogs for forms, card
  * buttons (Action.Execute) that update the card for everyone, replies in a followed
  * channel thread as comments, and the message action. It translates only; the core
  * decides and checks everything.
+ *
+ * An acknowledgement means stored: nothing is marked seen before the turn's effect.
+ * What a message writes is idempotent by its activity id (a comment's external id is
+ * unique, checked in the comment's own transaction; following a thread that already
+ * follows the case changes nothing), so a redelivery stores nothing twice, and a message
+ * whose turn failed unexpectedly (or crashed) is answered 5xx and stored by Teams' next
+ * delivery. A redelivered read-only command is simply answered again.
+ * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/conversation-messages
  */
 const ADAPTIVE = "application/vnd.microsoft.card.adaptive";
 
-/** A channel thread's parts: "19:…@thread.tacv2;messageid=123" is thread 123 of channel "19:…". */
-export function threadOf(conversationId: string): { channelId: string; threadId?: string } {
-  const [channelId = conversationId, rest] = conversationId.split(";messageid=");
-  return { channelId, threadId: rest };
-}
+/** Failures that stored nothing and may pass: a message that would have written is then answered 5xx, so Teams delivers it again. */
+const RETRYABLE = new Set(["UNEXPECTED", "CONFLICT"]);
 
 export class CareBot extends TeamsActivityHandler {
-  constructor(
-    private readonly core: Core,
-    private readonly logger: Logger,
-  ) {
+  private readonly core: Core;
+  private readonly logger: Logger;
+  private readonly limiter: RateLimiter;
+  private readonly serviceUrls: ServiceUrlPolicy;
+
+  constructor(options: { core: Core; logger: Logger; limiter: RateLimiter; serviceUrls: ServiceUrlPolicy }) {
     super();
+    ({ core: this.core, logger: this.logger, limiter: this.limiter, serviceUrls: this.serviceUrls } = options);
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
     });
   }
 
-  /** Every turn: a repeated activity (Teams re-sends after 15 s) has one effect; the conversation is remembered for later. */
+  /** Every turn: within the rate limits, the conversation remembered for proactive messages, then the activity. */
   override async run(context: TurnContext): Promise<void> {
     const a = context.activity;
-    if (a.id && (a.type === "message" || a.type === "invoke")) {
-      const first = await this.core.firstDelivery("teams", `${a.conversation?.id ?? ""}|${a.id}`);
-      if (!first) {
-        if (a.type === "invoke") await context.sendActivity({ type: "invokeResponse", value: { status: 200, body: {} } });
-        return;
-      }
-    }
-    if (a.conversation?.id) {
+    if (a.type === "message" || a.type === "invoke") {
       const { tenantId, userId } = teamsUser(context);
-      const personal = a.conversation.conversationType === "personal";
-      await this.core.threads.rememberConversation({
-        platform: "teams",
-        conversationId: threadOf(a.conversation.id).channelId,
-        tenantId,
-        userId: personal ? userId : undefined,
-        reference: { ...TurnContext.getConversationReference(a), conversation: { ...a.conversation, id: threadOf(a.conversation.id).channelId } } as Record<string, unknown>,
-      });
+      const verdict = this.limiter.take({ platform: "teams", tenant: tenantId, user: userId });
+      if (!verdict.allowed) return refuseOverLimit(context, verdict, this.logger);
     }
+    await rememberConversation(this.core, context, this.serviceUrls, this.logger);
     await super.run(context);
+  }
+
+  /**
+   * An invoke whose handler threw would leave no invoke response, and botbuilder then
+   * answers 501 (CloudAdapterBase.processTurnResults: no INVOKE_RESPONSE_KEY in turnState).
+   * The handlers answer refusals themselves; this is the net under them: the user gets
+   * the error card in the shape the invoke expects. An invoke this bot has no handler
+   * for, which botbuilder answers 501 (its handlers throw NotImplemented:
+   * teamsActivityHandler.js onInvokeActivity), is the sender's request we do not take:
+   * 400, not a server failure. botbuilder's 400 for a malformed Action.Execute passes.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    let response: InvokeResponse;
+    try {
+      response = await super.onInvokeActivity(context);
+    } catch (error) {
+      const card = invokeCardResponse(context.activity.name, this.errorCard(error));
+      if (!card) throw error;
+      return card;
+    }
+    return response.status === 501 ? { status: 400, body: { error: "carebot does not handle this kind of invoke." } } : response;
   }
 
   private ctx(context: TurnContext): Promise<Ctx> {
@@ -78,48 +103,56 @@ export class CareBot extends TeamsActivityHandler {
     return context.sendActivity({ attachments: [attachment(card, { inlineForm })], summary: card.surface === "message" ? card.summary : undefined });
   }
 
-  private async tellError(context: TurnContext, error: unknown) {
-    await this.say(context, this.errorCard(error));
-  }
-
   private errorCard(error: unknown): cards.MessageCard {
     return errorCard(error, this.logger).card;
   }
 
+  /**
+   * A message: a reply in a followed channel thread is a comment; anything else is a
+   * command. A refusal is told and is the outcome; an unexpected failure of a message
+   * that may write is thrown (the route answers 5xx, Teams delivers it again), since
+   * nothing was stored and a 200 would lose it.
+   */
   private async handleMessage(context: TurnContext): Promise<void> {
     const a = context.activity;
+    const mayWrite = messageMayWrite(a);
     const text = (TurnContext.removeRecipientMention(a) ?? a.text ?? "").trim();
     const { channelId, threadId } = threadOf(a.conversation.id);
+    // The platform's id of this message: the same on every delivery of it, so what it writes is written once.
+    const externalId = `${a.conversation.id}|${a.id ?? ""}`;
+    let caseNumber: string | undefined;
     try {
-      // A reply in a channel thread that follows a case becomes a comment.
       if (threadId && threadId !== a.id) {
         const thread = await this.core.threads.caseOfThread({ platform: "teams", channelId, threadId });
         if (thread) {
-          if (!text) return;
-          const ctx = await this.ctx(context);
-          const internal = thread.audience === "STAFF" && /^\s*(internal|note)\s*:/i.test(text);
-          try {
-            await this.core.cases.comment(ctx, thread.number, {
-              body: internal ? text.replace(/^\s*(internal|note)\s*:\s*/i, "") : text,
-              internal,
-              externalId: `${a.conversation.id}|${a.id}`,
-              originThread: { platform: "teams", channelId, threadId },
-            });
-          } catch (error) {
-            const failure = toCaseError(error);
-            await this.say(context, failure.code === "REOPEN_WINDOW_PASSED" ? reopenOffer(failure.message, thread.number) : this.errorCard(error));
-          }
+          caseNumber = thread.number;
+          if (text) await this.commentInThread(context, thread, text, externalId);
           return;
         }
       }
-      await this.command(context, text);
+      const parsed = parseTeamsCommand(text);
+      if (parsed.verb === "reply") caseNumber = parsed.number;
+      await this.command(context, parsed, externalId);
     } catch (error) {
-      await this.tellError(context, error);
+      const failure = toCaseError(error);
+      if (mayWrite && RETRYABLE.has(failure.code)) throw error;
+      await this.say(context, failure.code === "REOPEN_WINDOW_PASSED" && caseNumber ? reopenOffer(failure.message, caseNumber) : this.errorCard(error));
     }
   }
 
-  private async command(context: TurnContext, text: string): Promise<void> {
-    const parsed = parseTeamsCommand(text);
+  /** A reply in a followed thread; in a staff thread, "internal:" or "note:" makes it an internal note. */
+  private async commentInThread(context: TurnContext, thread: FollowedThread, text: string, externalId: string): Promise<void> {
+    const ctx = await this.ctx(context);
+    const internal = thread.audience === "STAFF" && /^\s*(internal|note)\s*:/i.test(text);
+    await this.core.cases.comment(ctx, thread.number, {
+      body: internal ? text.replace(/^\s*(internal|note)\s*:\s*/i, "") : text,
+      internal,
+      externalId,
+      originThread: { platform: "teams", channelId: thread.channelId, threadId: thread.threadId },
+    });
+  }
+
+  private async command(context: TurnContext, parsed: TeamsCommand, externalId: string): Promise<void> {
     if (parsed.verb === "help") {
       await this.say(context, cards.buildNotice({ title: "carebot: what you can ask", text: TEAMS_HELP.replace(/\*\*/g, "") }));
       return;
@@ -142,7 +175,7 @@ export class CareBot extends TeamsActivityHandler {
         await this.say(context, await escalationForm(this.core, ctx, parsed.number), true);
         return;
       case "reply": {
-        const result = await this.core.cases.comment(ctx, parsed.number, { body: parsed.text });
+        const result = await this.core.cases.comment(ctx, parsed.number, { body: parsed.text, externalId });
         await this.say(context, cards.buildConfirmation(`Reply added to case ${result.case.number}`, result.reopened ? "Your reply reopened the case." : "Support will see it on the case."));
         return;
       }
@@ -174,24 +207,24 @@ export class CareBot extends TeamsActivityHandler {
     await this.core.threads.follow(ctx, { case: view.number, platform: "teams", tenantId: teamsUser(context).tenantId, channelId, threadId: root, audience: "CUSTOMER", reference });
   }
 
-  // Dialogs: task/fetch opens a form; task/submit submits it.
+  // Dialogs: task/fetch opens a form; task/submit submits it. What a button sends back is parsed first:
+  // a value of the wrong type is a VALIDATION error shown in the dialog, never an unexpected failure.
   protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
-    const data = (request.data ?? {}) as { action?: string; value?: string };
     try {
+      const { action, value } = parseFetch(request);
       const ctx = await this.ctx(context);
-      const action = data.action ?? "";
       if (action === "case.new" || action === "case.newLinkedCase") {
-        return dialog(await newCaseForm(this.core, ctx, { linked: action === "case.newLinkedCase" ? data.value : undefined }));
+        return dialog(await newCaseForm(this.core, ctx, { linked: action === "case.newLinkedCase" ? value : undefined }));
       }
-      if (action === "case.escalate") return dialog(await escalationForm(this.core, ctx, data.value ?? ""));
+      if (action === "case.escalate") return dialog(await escalationForm(this.core, ctx, value));
       if (action === "severity.guide") return dialog(cards.buildSeverityGuide(this.core.catalog));
       if (action === "case.revealCredentials") {
-        const login = await this.core.cases.revealCredentials(ctx, data.value ?? "");
+        const login = await this.core.cases.revealCredentials(ctx, value);
         // In a dialog only the staff member sees it; it is never posted into the conversation.
         const text = login ? `Username: ${login.username}\nPassword: ${login.password}` : "No test login is stored (none was given, or it was purged after closing).";
-        return dialog({ surface: "form", callbackId: "done", title: `Test login ${data.value ?? ""}`, submitLabel: "Done", state: {}, blocks: [{ type: "text", text }] });
+        return dialog({ surface: "form", callbackId: "done", title: `Test login ${value}`, submitLabel: "Done", state: {}, blocks: [{ type: "text", text }] });
       }
-      const form = await caseForm(this.core, ctx, action, data.value ?? "");
+      const form = await caseForm(this.core, ctx, action, value);
       return form ? dialog(form) : dialogMessage("That button is not available any more.");
     } catch (error) {
       return infoDialog("carebot", this.errorCard(error));
@@ -199,8 +232,14 @@ export class CareBot extends TeamsActivityHandler {
   }
 
   protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
-    const { callbackId = "", state = {}, action, value, ...values } = (request.data ?? {}) as { callbackId?: string; state?: Record<string, string>; action?: string; value?: string } & Record<string, string>;
-    if (action && action.startsWith("knowledge.")) return this.knowledgeInDialog(context, action, value ?? "", values, state);
+    let submitted: Submitted;
+    try {
+      submitted = parseSubmitted(request?.data);
+    } catch (error) {
+      return infoDialog("carebot", this.errorCard(error));
+    }
+    const { callbackId, state, action, value, values } = submitted;
+    if (action && action.startsWith("knowledge.")) return this.knowledgeInDialog(context, action, value, values, state);
     if (callbackId === "done") return dialogMessage("Done.");
     let ctx: Ctx;
     try {
@@ -224,13 +263,13 @@ export class CareBot extends TeamsActivityHandler {
     } catch (error) {
       const failure = toCaseError(error);
       if (failure.code === "REOPEN_WINDOW_PASSED") return infoDialog("Case closed", reopenOffer(failure.message, state.case ?? ""));
-      const again = await this.formWithErrors(ctx, callbackId, values, state, failure);
+      const again = await formWithErrors(this.core, ctx, { callbackId, values, state, failure }, this.logger);
       return again ? dialog(again) : infoDialog("carebot", this.errorCard(error));
     }
   }
 
   /** Knowledge while filing: suggestions for the subject, an article, "this answered my question" (which ends the filing). */
-  private async knowledgeInDialog(context: TurnContext, action: string, value: string, values: Record<string, string>, state: Record<string, string>): Promise<TaskModuleResponse> {
+  private async knowledgeInDialog(context: TurnContext, action: string, value: string, values: cards.FormValues, state: Record<string, string>): Promise<TaskModuleResponse> {
     try {
       const ctx = await this.ctx(context);
       switch (action) {
@@ -251,35 +290,23 @@ export class CareBot extends TeamsActivityHandler {
     }
   }
 
-  /** The form again, with every value the user entered (never a password) and each field's error. */
-  private async formWithErrors(ctx: Ctx, callbackId: string, values: Record<string, string>, state: Record<string, string>, failure: ReturnType<typeof toCaseError>): Promise<cards.FormCard | undefined> {
-    const inputs = FORM_INPUTS[callbackId];
-    if (!inputs) return undefined;
-    const errors = cards.formErrors(failure, inputs, inputs[0]!);
-    if (callbackId === "case.new") return newCaseForm(this.core, ctx, { key: state.key, linked: state.linked, values, errors });
-    if (callbackId === "case.escalate") return escalationForm(this.core, ctx, state.case ?? "", values, errors);
-    const form = await caseForm(this.core, ctx, callbackId, state.case ?? "");
-    if (!form) return undefined;
-    for (const block of form.blocks) if (block.type === "input") Object.assign(block.input, { value: block.input.kind === "secret" ? undefined : values[block.input.id], error: errors[block.input.id] });
-    return form;
-  }
-
   // Card buttons (Action.Execute): the answer replaces the card for everyone in the conversation.
   protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const verb = invoke.action.verb ?? "";
-    const data = (invoke.action.data ?? {}) as { value?: string; callbackId?: string; state?: Record<string, string> } & Record<string, string>;
     const card = (c: cards.Card, inlineForm = false): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: ADAPTIVE, value: teamsCard(c, { inlineForm }) as unknown as Record<string, unknown> });
+    let verb: string;
+    let data: Submitted;
     let ctx: Ctx;
     try {
+      ({ verb, data } = parseExecute(invoke.action));
       ctx = await this.ctx(context);
     } catch (error) {
       return card(this.errorCard(error));
     }
-    const number = data.value ?? "";
+    const number = data.value;
     try {
       switch (verb) {
         case "form.submit": {
-          const { callbackId = "", state = {}, ...values } = data;
+          const { callbackId, state, values } = data;
           try {
             const outcome = await submitForm(this.core, ctx, callbackId, values, state);
             if (outcome.kind === "escalated") return card(cards.buildEscalationAck(outcome.result, this.core.catalog));
@@ -288,7 +315,7 @@ export class CareBot extends TeamsActivityHandler {
             return card(cards.buildCaseCard(await this.core.cases.get(ctx, outcome.number, { recordRecent: false }), this.core.catalog));
           } catch (error) {
             const failure = toCaseError(error);
-            const again = failure.code === "VALIDATION" ? await this.formWithErrors(ctx, callbackId, values, state, failure) : undefined;
+            const again = failure.code === "VALIDATION" ? await formWithErrors(this.core, ctx, { callbackId, values, state, failure }, this.logger) : undefined;
             return again ? card(again, true) : card(this.errorCard(error));
           }
         }
@@ -324,10 +351,8 @@ export class CareBot extends TeamsActivityHandler {
 
   // The message action "Open a support case": a dialog with the message in the description.
   protected override async handleTeamsMessagingExtensionFetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
-    const message = action.messagePayload;
-    const text = (message?.body?.content ?? "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
-    const link = message?.linkToMessage ?? "";
     try {
+      const { text, link } = parseMessageAction(action);
       const ctx = await this.ctx(context);
       const form = await newCaseForm(this.core, ctx, { subject: text.slice(0, 200), description: `${text}${link ? `\n\nFrom the message: ${link}` : ""}` });
       return dialog(form);
@@ -337,7 +362,7 @@ export class CareBot extends TeamsActivityHandler {
   }
 
   protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
-    const response = await this.handleTeamsTaskModuleSubmit(context, { data: action.data });
+    const response = await this.handleTeamsTaskModuleSubmit(context, { data: (action as { data?: unknown } | undefined)?.data });
     return response.task?.type === "continue" ? { task: response.task } : {};
   }
 }

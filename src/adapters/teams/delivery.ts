@@ -6,20 +6,35 @@ import type { Core } from "../../core/index.ts";
 import { RetryLater, type DeliveryChannel } from "../../delivery/worker.ts";
 import type { Logger } from "../../logger.ts";
 import { createChatDelivery } from "../shared/chat-delivery.ts";
+import { serviceUrlPolicy, serviceUrlProblem } from "./service-url.ts";
 import { attachment } from "./teams-cards.ts";
 
 /**
  * How the outbox reaches Teams: proactive messages through stored conversation
  * references; new channel threads by creating a conversation with the channel's id;
  * updates of a thread's root card. A 429 that outlives the SDK's own retries is rescheduled.
+ * A stored reference is used only when its serviceUrl is a host the bot may send to
+ * (service-url.ts): one stored before that rule, or by any other path, fails the
+ * notification with that reason and no connection is made.
  * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
  */
 type Reference = Partial<ConversationReference> & { cardActivityId?: string };
 
+/** A stored conversation reference the bot must not send to: retrying cannot help, so the notification fails with this reason until it is dead. */
+export class ServiceUrlRefused extends Error {
+  constructor(problem: string) {
+    super(`Teams delivery refused for a stored conversation reference: ${problem}`);
+    this.name = "ServiceUrlRefused";
+  }
+}
+
 export function createTeamsDelivery(options: { core: Core; adapter: CloudAdapter; botAppId: string; config: Config; logger: Logger }): DeliveryChannel {
   const { core, adapter, botAppId, config } = options;
+  const serviceUrls = serviceUrlPolicy(config);
 
   async function withConversation<T>(reference: Reference, fn: (context: TurnContext) => Promise<T>): Promise<T> {
+    const problem = serviceUrlProblem(serviceUrls, reference.serviceUrl);
+    if (problem) throw new ServiceUrlRefused(problem);
     let result: { value: T } | undefined;
     let failure: unknown;
     try {

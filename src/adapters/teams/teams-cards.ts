@@ -61,3 +61,23 @@ export function infoDialog(title: string, card: cards.MessageCard) {
 export function dialogMessage(text: string) {
   return { task: { type: "message" as const, value: text } };
 }
+
+/**
+ * A message card as the answer to an invoke, in the shape its kind expects (a dialog for
+ * task/* and the message action, a card for Action.Execute); undefined for any other invoke.
+ * @link https://learn.microsoft.com/en-us/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards
+ * @link https://learn.microsoft.com/en-us/microsoftteams/platform/task-modules-and-cards/task-modules/task-modules-bots
+ */
+export function invokeCardResponse(name: string | undefined, card: cards.MessageCard): { status: number; body: unknown } | undefined {
+  switch (name) {
+    case "task/fetch":
+    case "task/submit":
+    case "composeExtension/fetchTask":
+    case "composeExtension/submitAction":
+      return { status: 200, body: infoDialog("carebot", card) };
+    case "adaptiveCard/action":
+      return { status: 200, body: { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: teamsCard(card) } };
+    default:
+      return undefined;
+  }
+}
