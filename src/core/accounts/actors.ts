@@ -44,7 +44,7 @@ function toActor(person: PersonWithPlace | null): Actor {
       return { kind: "partner", personId: person.id, name: person.name, partnerId: person.partnerId };
     case "CONTACT": {
       if (!person.account) throw new CaseError("UNKNOWN_USER");
-      return { kind: "contact", personId: person.id, name: person.name, place: toPlace(person.account) };
+      return { kind: "contact", personId: person.id, name: person.name, place: toPlace(person.account), phone: person.phone };
     }
   }
 }

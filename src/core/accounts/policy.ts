@@ -22,7 +22,8 @@ export interface AccountPlace {
 }
 
 export type Actor =
-  | { kind: "contact"; personId: string; name: string; place: AccountPlace }
+  /** `phone` is the contact's own, the default phone of the cases they file. */
+  | { kind: "contact"; personId: string; name: string; place: AccountPlace; phone?: string | null }
   | { kind: "staff"; personId: string; name: string; role: "ENGINEER" | "MANAGER" }
   | { kind: "partner"; personId: string; name: string; partnerId: string }
   | { kind: "operator" }

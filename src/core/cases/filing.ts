@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { loadActor } from "../accounts/actors.ts";
-import { canOnCase, isVendorSide } from "../accounts/policy.ts";
+import { canOnCase, isVendorSide, type Actor } from "../accounts/policy.ts";
 import { recordAudit } from "../audit.ts";
 import { findProduct } from "../catalog.ts";
 import { inTransaction, isUniqueViolation, type Tx } from "../db/tx.ts";
@@ -9,7 +9,7 @@ import { CaseError } from "../errors.ts";
 import { enqueueNotification, type OutboxBell } from "../notify/outbox.ts";
 import { parseInput } from "../validation.ts";
 import { assertCan, resolveCaseId } from "./case-access.ts";
-import { readCaseView } from "./case-reader.ts";
+import { presentCase, readCaseView, readFullCase } from "./case-reader.ts";
 import { formatCaseNumber, type CaseView } from "./presenter.ts";
 import { fileCaseSchema, type FileCaseInput } from "./schemas.ts";
 
@@ -32,63 +32,61 @@ export async function fileCase(deps: CoreDeps, ctx: Ctx, raw: FileCaseInput, bel
   if (!product.features.some((f) => f.key === input.feature)) {
     throw new CaseError("VALIDATION", { field: "feature", message: `Choose a feature of ${product.name}.` });
   }
+  // Who files is loaded before the transaction opens: a first-time chat user's email
+  // lookup at their platform must not hold a transaction while it waits.
+  const actor = await loadActor(deps.prisma, ctx.actor);
+  if (actor.kind !== "contact" && actor.kind !== "staff") {
+    throw new CaseError("FORBIDDEN", { message: "Only customer contacts and support staff file cases." });
+  }
   try {
-    const result = await inTransaction(deps.prisma, (tx) => fileInTransaction(deps, ctx, tx, input));
+    const result = await inTransaction(deps.prisma, (tx) => fileInTransaction(deps, ctx, actor, tx, input));
     if (result.created) bell?.ring();
     return result;
   } catch (error) {
-    // Another submission with the same key committed first: answer with its case.
+    // A submission with the same key was filed before (a double click, a platform retry,
+    // ten tabs at once): the unique key refused this one, so answer with that case.
     if (isUniqueViolation(error)) {
-      // The filer's person id: a chat identity resolves to it (linked by now: the losing
-      // submission got as far as inserting its case).
-      const actor = await loadActor(deps.prisma, ctx.actor);
-      const existing = "personId" in actor ? await findByKey(deps, actor.personId, input.idempotencyKey) : null;
+      const existing = await findByKey(deps, actor, input.idempotencyKey);
       if (existing) return existing;
     }
     throw error;
   }
 }
 
-async function findByKey(deps: CoreDeps, personId: string, key: string): Promise<FileCaseResult | null> {
-  return inTransaction(deps.prisma, async (tx) => {
-    const row = await tx.case.findUnique({
-      where: { createdById_idempotencyKey: { createdById: personId, idempotencyKey: key } },
-      select: { id: true },
-    });
-    if (!row) return null;
-    const actor = await loadActor(tx, { personId });
-    return { case: await readCaseView(tx, actor, row.id, deps.clock.now(), deps.catalog), created: false };
-  });
+/** The case a filer already made with this idempotency key: one statement. */
+async function findByKey(deps: CoreDeps, actor: Filer, key: string): Promise<FileCaseResult | null> {
+  const row = await readFullCase(deps.prisma, { createdById_idempotencyKey: { createdById: actor.personId, idempotencyKey: key } });
+  return row ? { case: presentCase(actor, row, deps.clock.now(), deps.catalog), created: false } : null;
 }
+
+type Filer = Extract<Actor, { kind: "contact" | "staff" }>;
 
 async function fileInTransaction(
   deps: CoreDeps,
   ctx: Ctx,
+  actor: Filer,
   tx: Tx,
   input: ReturnType<typeof fileCaseSchema.parse>,
 ): Promise<FileCaseResult> {
-  const actor = await loadActor(tx, ctx.actor);
-  if (actor.kind !== "contact" && actor.kind !== "staff") {
-    throw new CaseError("FORBIDDEN", { message: "Only customer contacts and support staff file cases." });
-  }
   const now = deps.clock.now();
-  const previous = await tx.case.findUnique({
-    where: { createdById_idempotencyKey: { createdById: actor.personId, idempotencyKey: input.idempotencyKey } },
-    select: { id: true },
-  });
-  if (previous) return { case: await readCaseView(tx, actor, previous.id, now, deps.catalog), created: false };
-
-  const account = await tx.account.findUnique({ where: { id: input.accountId }, select: { id: true, name: true } });
-  if (!account || !canOnCase(actor, "create", { accountId: input.accountId, partnerId: null })) {
+  // The idempotency key is checked by the database's unique key on insert (see fileCase),
+  // not by a read first: the usual filing is a new one, and a read would cost it a round trip.
+  if (!canOnCase(actor, "create", { accountId: input.accountId, partnerId: null })) {
     throw new CaseError("VALIDATION", { field: "accountId", message: "Choose an account you may file cases for." });
   }
+  // A customer's reach comes from their own account rows; staff may name any account, so it must exist.
+  if (actor.kind === "staff" && !(await tx.account.findUnique({ where: { id: input.accountId }, select: { id: true } }))) {
+    throw new CaseError("VALIDATION", { field: "accountId", message: "Choose an account you may file cases for." });
+  }
+  const account = { id: input.accountId };
 
   const contactId = input.contactId ?? (actor.kind === "contact" ? actor.personId : undefined);
   if (!contactId) throw new CaseError("VALIDATION", { field: "contactId", message: "Choose the customer contact for this case." });
-  const contact = await tx.person.findUnique({ where: { id: contactId } });
-  // The filer may be the contact even when filing for a sub-account of theirs; anyone else must belong to the case's account.
-  const isFiler = contact?.id === actor.personId;
-  if (!contact || contact.kind !== "CONTACT" || !contact.active || (!isFiler && contact.accountId !== account.id)) {
+  // The filer may be the contact even when filing for a sub-account of theirs (and was loaded a moment ago);
+  // anyone else must be an active contact of the case's account.
+  const isFiler = contactId === actor.personId && actor.kind === "contact";
+  const contact = isFiler ? { id: actor.personId, phone: actor.phone ?? null } : await tx.person.findUnique({ where: { id: contactId }, select: { id: true, kind: true, active: true, accountId: true, phone: true } });
+  if (!contact || (!isFiler && !("kind" in contact && contact.kind === "CONTACT" && contact.active && contact.accountId === account.id))) {
     throw new CaseError("VALIDATION", { field: "contactId", message: "Choose an active contact of the case's account." });
   }
 
