@@ -14,8 +14,8 @@ import { as, buildWorld, filing, type World } from "../support/world.ts";
 const BUDGET = {
   list: 3,
   show: 3,
-  file: 10,
-  reply: 13,
+  file: 7,
+  reply: 10,
 };
 
 describe("a chat request's round trips to the database", () => {

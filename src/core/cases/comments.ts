@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isVendorSide } from "../accounts/policy.ts";
+import { isVendorSide, type Actor } from "../accounts/policy.ts";
 import { recordAudit } from "../audit.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
@@ -8,7 +8,7 @@ import { parseInput } from "../validation.ts";
 import { changeCase, type CaseChange } from "./case-access.ts";
 import { readCaseView } from "./case-reader.ts";
 import { statusAfterCustomerReply } from "./lifecycle.ts";
-import { commentInclude, formatCaseNumber, toCommentView, type CaseView, type CommentView } from "./presenter.ts";
+import { commentInclude, formatCaseNumber, toCommentView, type CaseView, type CommentRow, type CommentView } from "./presenter.ts";
 import { commentSchema, type CaseRef, type CommentInput } from "./schemas.ts";
 
 export interface CommentResult {
@@ -29,44 +29,39 @@ export async function addComment(deps: CoreDeps, ctx: Ctx, ref: CaseRef, raw: Co
   const input = parseInput(commentSchema, raw);
   return changeCase(deps, ctx, ref, "answer", async (change) => {
     const { tx, actor, row, now } = change;
-    if (input.externalId) {
-      const seen = await tx.comment.findUnique({
-        where: { source_externalId: { source: ctx.source, externalId: input.externalId } },
-        include: commentInclude,
-      });
-      if (seen) {
-        return { comment: toCommentView(seen), case: await readCaseView(tx, actor, row.id, now, deps.catalog), reopened: false, created: false };
-      }
-    }
     const vendor = isVendorSide(actor);
     if (input.internal && !vendor) {
       throw new CaseError("FORBIDDEN", { field: "internal", message: "Only support staff can add internal notes." });
     }
-    let reopened = false;
-    if (!vendor) {
-      if (actor.kind === "partner" && row.status === "CLOSED") throw new CaseError("INVALID_STATE");
-      if (actor.kind === "contact") reopened = await applyCustomerReplyRules(deps, ctx, change);
+    if (!vendor && actor.kind === "partner" && row.status === "CLOSED") throw new CaseError("INVALID_STATE");
+    // Stored first, in one statement that also tells a redelivered platform message
+    // (same source and external id) from a new one: a repeat inserts nothing and
+    // changes nothing else.
+    const data = {
+      id: randomUUID(),
+      caseId: row.id,
+      authorId: "personId" in actor ? actor.personId : null,
+      body: input.body,
+      visibility: input.internal ? ("INTERNAL" as const) : ("PUBLIC" as const),
+      source: ctx.source,
+      externalId: input.externalId ?? null,
+      createdAt: now,
+    };
+    const { count } = await tx.comment.createMany({ data: [data], skipDuplicates: true });
+    if (count === 0) {
+      const seen = await tx.comment.findUnique({ where: { source_externalId: { source: ctx.source, externalId: input.externalId ?? "" } }, include: commentInclude });
+      if (!seen) throw new CaseError("CONFLICT");
+      return { comment: toCommentView(seen), case: await readCaseView(tx, actor, row.id, now, deps.catalog), reopened: false, created: false };
     }
-    const comment = await tx.comment.create({
-      data: {
-        id: randomUUID(),
-        caseId: row.id,
-        authorId: "personId" in actor ? actor.personId : null,
-        body: input.body,
-        visibility: input.internal ? "INTERNAL" : "PUBLIC",
-        source: ctx.source,
-        externalId: input.externalId ?? null,
-        createdAt: now,
-      },
-      include: commentInclude,
-    });
+    const reopened = actor.kind === "contact" ? await applyCustomerReplyRules(deps, ctx, change) : false;
+    const comment = toCommentView({ ...data, author: authorOf(actor) });
     await tx.case.update({ where: { id: row.id }, data: { updatedAt: now } });
     await recordAudit(tx, {
       caseId: row.id,
       accountId: row.accountId,
       actor,
       action: input.internal ? "case.internal_note" : "case.comment",
-      changes: { commentId: comment.id },
+      changes: { commentId: data.id },
       source: ctx.source,
       at: now,
     });
@@ -84,7 +79,7 @@ export async function addComment(deps: CoreDeps, ctx: Ctx, ref: CaseRef, raw: Co
       },
       at: now,
     });
-    return { comment: toCommentView(comment), case: await readCaseView(tx, actor, row.id, now, deps.catalog), reopened, created: true };
+    return { comment, case: await readCaseView(tx, actor, row.id, now, deps.catalog), reopened, created: true };
   });
 }
 
@@ -124,4 +119,18 @@ async function applyCustomerReplyRules(deps: CoreDeps, ctx: Ctx, { tx, actor, ro
     at: now,
   });
   return reopening;
+}
+
+/** The author of a comment the actor just wrote, as a stored comment would name them. */
+function authorOf(actor: Actor): CommentRow["author"] {
+  switch (actor.kind) {
+    case "staff":
+      return { id: actor.personId, name: actor.name, kind: actor.role };
+    case "contact":
+      return { id: actor.personId, name: actor.name, kind: "CONTACT" };
+    case "partner":
+      return { id: actor.personId, name: actor.name, kind: "PARTNER_STAFF" };
+    default:
+      return null;
+  }
 }
