@@ -23,8 +23,7 @@ export interface NewCaseOptions {
 
 export async function newCaseForm(core: Core, ctx: Ctx, options: NewCaseOptions): Promise<FormCard> {
   if (options.linked) await requireVisibleCase(core, ctx, options.linked);
-  const [accounts, contacts] = [await core.directory.fileableAccounts(ctx), await core.directory.fileableContacts(ctx)];
-  const me = "personId" in ctx.actor ? ctx.actor.personId : undefined;
+  const { accounts, contacts, me } = await core.cases.filingChoices(ctx);
   const values = {
     accountId: accounts.length === 1 ? accounts[0]!.id : undefined,
     contactId: contacts.some((c) => c.id === me) ? me : undefined,

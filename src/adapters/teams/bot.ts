@@ -95,7 +95,7 @@ export class CareBot extends TeamsActivityHandler {
     return response.status === 501 ? { status: 400, body: { error: "carebot does not handle this kind of invoke." } } : response;
   }
 
-  private ctx(context: TurnContext): Promise<Ctx> {
+  private async ctx(context: TurnContext): Promise<Ctx> {
     return teamsCtx(this.core, context);
   }
 

@@ -1,5 +1,4 @@
 import { TeamsInfo, type TurnContext } from "botbuilder";
-import { CaseError } from "../../core/errors.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 
 /** The tenant and user of an activity, as Teams identifies them (AAD object id when present). */
@@ -10,18 +9,19 @@ export function teamsUser(context: TurnContext): { tenantId: string; userId: str
 }
 
 /**
- * Who a Teams user is: a linked identity, or a contact matched by the email the roster
- * reports (TeamsInfo.getMember). Nothing else the activity claims is trusted.
+ * Who a Teams user is: the tenant and user of an authenticated activity, resolved by
+ * the core with the person behind them in the same statement as the rest of the
+ * request's reads; a first-time user is linked to the contact with the email the roster
+ * reports (TeamsInfo.getMember), looked up only then. Nothing else the activity claims
+ * is trusted.
  */
-export async function teamsCtx(core: Core, context: TurnContext): Promise<Ctx> {
+export function teamsCtx(core: Core, context: TurnContext): Ctx {
   const ref = { platform: "teams" as const, ...teamsUser(context) };
-  try {
-    return { actor: await core.directory.resolveChatUser(ref), source: "teams" };
-  } catch (error) {
-    if (!(error instanceof CaseError) || error.code !== "UNKNOWN_USER") throw error;
-  }
-  const member = await TeamsInfo.getMember(context, context.activity.from.id);
-  const email = member.email ?? member.userPrincipalName;
-  if (!email) throw new CaseError("UNKNOWN_USER");
-  return { actor: await core.directory.resolveChatUser({ ...ref, email }), source: "teams" };
+  return {
+    actor: core.chatActor(ref, async () => {
+      const member = await TeamsInfo.getMember(context, context.activity.from.id);
+      return member.email ?? member.userPrincipalName;
+    }),
+    source: "teams",
+  };
 }
