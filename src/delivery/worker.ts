@@ -28,6 +28,14 @@ export class RetryLater extends Error {
   }
 }
 
+/**
+ * Thrown by a channel when retrying cannot help: the destination is refused for good
+ * (a conversation on a host we do not trust, a workspace that removed the app). The
+ * notification is DEAD at once, with the reason, for the operator to see; nothing is
+ * retried against that destination.
+ */
+export class CannotDeliver extends Error {}
+
 export interface DeliveryWorker {
   /** Claims one batch and delivers it; returns how many were delivered. */
   runOnce(): Promise<number>;
@@ -72,7 +80,7 @@ export function createDeliveryWorker(options: {
       const outcome = await options.core.outbox.markFailed(row, {
         error: error instanceof Error ? error.message : String(error),
         retryAt: new Date(options.clock.now().getTime() + wait),
-        maxAttempts: options.maxAttempts,
+        maxAttempts: error instanceof CannotDeliver ? 0 : options.maxAttempts,
       });
       // The notification stays in the outbox (or is DEAD for the operator), so going on with the batch is safe.
       log.warn({ err: error, notificationId: row.id, event: row.event, attempts: row.attempts, outcome, retryInMs: wait }, "delivery failed");
