@@ -14,6 +14,7 @@ import { as, buildWorld, filing, type World } from "../support/world.ts";
 const BUDGET = {
   list: 3,
   show: 3,
+  newCaseForm: 2,
   file: 7,
   reply: 10,
 };
@@ -50,6 +51,11 @@ describe("a chat request's round trips to the database", () => {
   it(`shows a case with its comments in at most ${BUDGET.show} statements, noting it as recently viewed`, async () => {
     const sql = await statementsOf(() => t.core.cases.get(customer, number));
     expect(sql.length, sql.join("\n")).toBeLessThanOrEqual(BUDGET.show);
+  });
+
+  it(`opens the new-case form with its accounts and contacts in at most ${BUDGET.newCaseForm} statements`, async () => {
+    const sql = await statementsOf(() => t.core.cases.filingChoices(customer));
+    expect(sql.length, sql.join("\n")).toBeLessThanOrEqual(BUDGET.newCaseForm);
   });
 
   it(`files a case in one transaction of at most ${BUDGET.file} statements`, async () => {
