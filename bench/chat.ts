@@ -14,6 +14,9 @@
  *
  * Prints the Markdown table on stdout (progress on stderr) and writes it to
  * bench/results/chat-<date>.md. Every child is stopped when the bench ends, however it ends.
+ *
+ * To see which statements a request sends (PostgreSQL), one request of each kind:
+ *   node --import tsx bench/chat/sql-trace.ts
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";

@@ -16,7 +16,11 @@ export class PgWireCounter {
   #server?: Server;
   #sockets = new Set<Socket>();
 
-  constructor(private readonly upstream: { host: string; port: number }) {}
+  /** onStatement, when given, is told the text of each Query and Parse message (to see what a request sends). */
+  constructor(
+    private readonly upstream: { host: string; port: number },
+    private readonly onStatement?: (sql: string) => void,
+  ) {}
 
   async start(): Promise<number> {
     this.#server = createServer((client) => {
@@ -54,6 +58,12 @@ export class PgWireCounter {
           if (type === "Q" || type === "S") {
             this.roundTrips += 1;
             this.lastAt = performance.now();
+          }
+          if (this.onStatement && (type === "Q" || type === "P")) {
+            // Q: the query text; P: the statement name, then the query text (both NUL-terminated).
+            const body = pending.subarray(5, 1 + length);
+            const start = type === "Q" ? 0 : body.indexOf(0) + 1;
+            this.onStatement(body.subarray(start, body.indexOf(0, start)).toString("utf8"));
           }
           pending = pending.subarray(1 + length);
         }

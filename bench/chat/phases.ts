@@ -212,12 +212,13 @@ export async function replyPhase(t: ChatTraffic, thread: Thread, rate: number, s
  */
 export async function sqlPhase(t: ChatTraffic, counter: PgWireCounter, thread: Thread, figures: Figures): Promise<void> {
   const u = THREAD_USER;
-  const settle = () => t.waitFor(() => (performance.now() - counter.lastAt >= 300 ? true : undefined), 5000);
-  await settle();
+  // Quiet for 300 ms after the answer came, too: work after the ack may not have started yet when the ack arrives.
+  const settle = (since: number) => t.waitFor(() => (performance.now() - Math.max(counter.lastAt, since) >= 300 ? true : undefined), 5000);
+  await settle(performance.now());
   const count = async (fn: () => Promise<unknown>) => {
     const before = counter.roundTrips;
     await fn();
-    await settle();
+    await settle(performance.now());
     return counter.roundTrips - before;
   };
   const perOp: Record<"list" | "new" | "submit" | "reply", number[]> = { list: [], new: [], submit: [], reply: [] };

@@ -42,10 +42,11 @@ function lines(o: BenchOptions): Line[] {
   out.push({ section: `thread replies (message events), ${o.replyRate}/s for ${o.replySeconds} s, p50 / p95 / p99` });
   out.push({ label: "ack, carebot", keys: Q("reply.ack"), unit: "ms" });
   out.push({ label: "ack, bare Bolt (same run)", keys: Q("reply.bare"), unit: "ms" });
+  out.push({ label: "ack ratio carebot / bare Bolt", keys: Q("reply.ratio"), unit: "x" });
   out.push({ label: "reply shown in the triage thread (through the outbox)", keys: Q("reply.shown"), unit: "ms" });
   out.push({ label: "comments stored / replies acknowledged", keys: ["reply.stored", "reply.sent"], unit: "" });
   out.push({ section: "nothing lost or duplicated" });
-  out.push({ label: "cases filed from Slack / distinct submissions acknowledged", keys: ["cases.filed", "cases.acked"], unit: "" });
+  out.push({ label: "cases filed from Slack / distinct submissions acknowledged (200, any time) / of them within 3 s", keys: ["cases.filed", "cases.acked", "cases.ackedInTime"], unit: "" });
   out.push({ section: "filing through the core, 20 concurrent, in process" });
   out.push({ label: "core.cases.file", keys: ["filing.core"], unit: "/s" });
   out.push({ label: "bare prisma.case.create of a comparable row (same database, same run)", keys: ["filing.raw"], unit: "/s" });
@@ -56,7 +57,7 @@ function lines(o: BenchOptions): Line[] {
   out.push({ label: "RSS idle, 2 s after a start on existing data", keys: ["rss.idleRestart"], unit: "MB" });
   out.push({ label: "spawn to /readyz 200, fresh data (embedded: migrations and demo data)", keys: ["start.fresh"], unit: "ms" });
   out.push({ label: "spawn to /readyz 200, existing data (start, stop, start again)", keys: ["start.existing"], unit: "ms" });
-  out.push({ section: "SQL round trips per request (PostgreSQL only; Query + Sync messages at the wire, BEGIN/COMMIT included; median of 5, sequential)" });
+  out.push({ section: "SQL round trips per request (PostgreSQL only; Query + Sync messages at the wire, BEGIN/COMMIT included; median of 5, one at a time, after the load above: the run's ~700 cases are in the database)" });
   out.push({ label: "/case list", keys: ["sql.list"], unit: "" });
   out.push({ label: "/case new (to the modal opened)", keys: ["sql.new"], unit: "" });
   out.push({ label: "new-case submission (filing, card, thread follow)", keys: ["sql.submit"], unit: "" });

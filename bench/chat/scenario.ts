@@ -196,7 +196,9 @@ export async function runOnce(kind: DbKind, o: BenchOptions): Promise<RunResult>
     try {
       figures["cases.filed"] = await db.prisma.case.count({ where: { subject: { startsWith: `${token}-s` } } });
       figures["cases.acked"] = t.ackedKeys.size;
+      figures["cases.ackedInTime"] = t.ackedInTime.size;
       if (figures["cases.filed"] !== figures["cases.acked"]) notes.push(`MISMATCH: ${figures["cases.filed"]} cases filed from the Slack submissions, ${figures["cases.acked"]} distinct submissions acknowledged.`);
+      else if (figures["cases.filed"] !== figures["cases.ackedInTime"]) notes.push(`${figures["cases.filed"]! - t.ackedInTime.size} cases were filed from submissions acknowledged only after 3 s, which Slack shows the user as failed.`);
       figures["reply.stored"] = await db.prisma.comment.count({ where: { body: { startsWith: `${token}-r-` } } });
       const filing = await measureFiling(db, token, THREAD_USER.email, o.filingSeconds);
       figures["filing.core"] = filing.corePerSecond;

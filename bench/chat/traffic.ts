@@ -45,8 +45,9 @@ export class ChatTraffic {
   readonly responded = new Map<string, number>();
   readonly cards = new Map<string, SlackCallRecord>();
   readonly triage = new Map<string, number>();
-  /** Idempotency keys of the submissions carebot acknowledged (200, no field errors). */
+  /** Idempotency keys of the submissions carebot acknowledged (200, no field errors), at any time and within Slack's 3 s. */
   readonly ackedKeys = new Set<string>();
+  readonly ackedInTime = new Set<string>();
   /** The first few answers that were not a plain ack, to show in the notes. */
   readonly oddAnswers: string[] = [];
   /** Modal views by the email of the contact they were opened for. */
@@ -152,7 +153,10 @@ export class ChatTraffic {
     } else if (sent.status !== undefined) {
       outcome = "not-acked"; // Bolt answers 404 when no ack came within 3 s
     }
-    if (outcome === "acked" && target.name === "carebot") this.ackedKeys.add(key);
+    if (outcome === "acked" && target.name === "carebot") {
+      this.ackedKeys.add(key);
+      if (sent.ms !== undefined && sent.ms <= 3000) this.ackedInTime.add(key);
+    }
     return { sent, outcome, key, token };
   }
 
