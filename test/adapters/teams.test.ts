@@ -68,7 +68,10 @@ describe("Teams: following and working cases", () => {
     const ok = await postActivity(endpoint, invoke(connector.url, ada, "task/submit", { data: { callbackId: "case.new", state, ...values } }));
     expect(ok.json()).toMatchObject({ task: { type: "message" } });
     expect(await t.app.db.prisma.case.count({ where: { subject: "Live stream buffering" } })).toBe(1);
-    await posted((j) => j.includes("Live stream buffering"));
+    // The card is owed from the moment the case is stored: the delivery worker posts it in Ada's chat.
+    await t.app.worker!.runOnce();
+    const card = await posted((j) => j.includes("Live stream buffering"));
+    expect(card.conversationId).toBe("a:personal-aad-ada");
   });
 
   it("escalates through an adaptiveCard/action, refusing 251 characters with the text kept", async () => {

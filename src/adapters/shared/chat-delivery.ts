@@ -37,8 +37,8 @@ export interface ChatPlatform {
   partnerChannel(destination: unknown): string | undefined;
   /**
    * Posts a new case's card where the customer asked for it (Slack: the channel, or
-   * their DM when the bot cannot post there; Teams: the conversation) and says where
-   * it landed. Without it, this platform's customers get no card from the outbox.
+   * their DM when the bot cannot post there; Teams: a new thread at the top of a channel,
+   * a reply inside a channel thread, the message in a chat) and says where it landed. Without it, this platform's customers get no card from the outbox.
    */
   postToOrigin?(origin: CaseOrigin, card: cards.MessageCard): Promise<OriginLanding>;
 }
@@ -108,6 +108,14 @@ export function createChatDelivery(core: Core, chat: ChatPlatform, logger: Logge
     const sent = await once(n, "origin", async () => JSON.stringify(await postToOrigin(origin, cards.buildCaseCard(view, core.catalog))));
     const landing = originLandingSchema.parse(JSON.parse(sent.externalId ?? "null"));
     if (!landing.follow) return;
+    // Filed from inside a thread that already follows another case (a Teams dialog opened from that case's
+    // thread): the card is there, and the thread keeps its case. Following would be refused every time,
+    // and the notification retried until it is dead for nothing.
+    const following = await core.threads.caseOfThread({ platform: chat.platform, channelId: landing.channelId, threadId: landing.threadId });
+    if (following && following.caseId !== caseId) {
+      log.info({ notificationId: n.id, caseId, followedCase: following.number }, "case card posted into a thread that follows another case: the thread keeps following that one");
+      return;
+    }
     const reference = landing.reference ?? (await chat.threadReference?.(landing.channelId, landing.threadId));
     await core.threads.follow(SYSTEM, {
       case: view.number, platform: chat.platform, tenantId: origin.tenantId, channelId: landing.channelId, threadId: landing.threadId, audience: "CUSTOMER",

@@ -29,16 +29,26 @@ export const FORM_INPUTS: Record<string, readonly string[]> = {
 };
 
 /**
- * `origin` is where the form was opened (a Slack channel, a Teams conversation): a
- * filed case's card is posted there by the outbox, after the filing commits.
+ * How a submission reached us. `origin` is where the form was opened (a Slack channel, a
+ * Teams conversation): a filed case's card is posted there by the outbox, after the
+ * filing commits. `deliveryId` is the platform's id of this submission, the same on
+ * every delivery of it (Teams: conversation and activity id): what the form writes is
+ * keyed by it in the write's own transaction (a reply's or note's external id, an
+ * escalation's idempotency key), so a redelivery changes nothing and answers as the first
+ * did. A new case has its own key in the form's state.
  */
+export interface SubmissionSource {
+  origin?: CaseOrigin;
+  deliveryId?: string;
+}
+
 export async function submitForm(
   core: Core,
   ctx: Ctx,
   callbackId: string,
   values: cards.FormValues,
   state: Record<string, string>,
-  options: { origin?: CaseOrigin } = {},
+  options: SubmissionSource = {},
 ): Promise<Submission> {
   const number = state.case ?? "";
   const v = (k: string) => values[k] ?? "";
@@ -46,16 +56,16 @@ export async function submitForm(
     case "case.new":
       return { kind: "filed", result: await core.cases.file(ctx, { ...cards.newCaseInput(values, state), ...(options.origin ? { origin: options.origin } : {}) }) };
     case "case.escalate":
-      return { kind: "escalated", result: await core.cases.escalate(ctx, number, cards.escalateInput(values)) };
+      return { kind: "escalated", result: await core.cases.escalate(ctx, number, { ...cards.escalateInput(values), idempotencyKey: options.deliveryId }) };
     case "severity.guide": {
       const answers = Object.fromEntries(Object.entries(values).map(([k, x]) => [k, x === "yes"]));
       return { kind: "recommendation", card: cards.buildSeverityRecommendation(core.catalog, answers) };
     }
     case "case.reply":
-      await core.cases.comment(ctx, number, { body: v("body") });
+      await core.cases.comment(ctx, number, { body: v("body"), externalId: options.deliveryId });
       break;
     case "case.internalNote":
-      await core.cases.comment(ctx, number, { body: v("body"), internal: true });
+      await core.cases.comment(ctx, number, { body: v("body"), internal: true, externalId: options.deliveryId });
       break;
     case "case.askCustomer":
       await core.cases.askCustomer(ctx, number, { body: v("body") });

@@ -10,18 +10,19 @@ import {
   type TaskModuleResponse,
 } from "botbuilder";
 import * as cards from "../../cards/index.ts";
+import type { CaseOrigin } from "../../core/cases/schemas.ts";
 import { toCaseError } from "../../core/errors.ts";
 import type { FollowedThread } from "../../core/follow/threads.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
 import { caseForm, escalationForm, newCaseForm } from "../shared/form-cards.ts";
-import { reopenOffer, submitForm } from "../shared/form-submissions.ts";
+import { reopenOffer, submitForm, type SubmissionSource } from "../shared/form-submissions.ts";
 import { errorCard } from "../shared/error-card.ts";
 import { browseCard } from "../shared/knowledge-cards.ts";
 import type { RateLimiter } from "../shared/rate-limit.ts";
 import { parseExecute, parseFetch, parseMessageAction, parseSubmitted, type Submitted } from "./activity.ts";
 import { parseTeamsCommand, TEAMS_HELP, type TeamsCommand } from "./commands.ts";
-import { rememberConversation, threadOf } from "./conversation.ts";
+import { deliveryIdOf, rememberConversation, threadOf } from "./conversation.ts";
 import { formWithErrors } from "./form-errors.ts";
 import { teamsCtx, teamsUser } from "./identity.ts";
 import type { ServiceUrlPolicy } from "./service-url.ts";
@@ -35,11 +36,15 @@ import { messageMayWrite, refuseOverLimit } from "./turn-limits.ts";
  * decides and checks everything.
  *
  * An acknowledgement means stored: nothing is marked seen before the turn's effect.
- * What a message writes is idempotent by its activity id (a comment's external id is
- * unique, checked in the comment's own transaction; following a thread that already
- * follows the case changes nothing), so a redelivery stores nothing twice, and a message
- * whose turn failed unexpectedly (or crashed) is answered 5xx and stored by Teams' next
- * delivery. A redelivered read-only command is simply answered again.
+ * What a message writes, and what the reply, internal note and escalation dialogs write,
+ * is idempotent by the activity's id (a comment's external id and an escalation's
+ * idempotency key are unique, checked in the write's own transaction; a filing has its
+ * form's key; following a thread that already follows the case changes nothing), so a
+ * redelivery stores nothing twice and answers as the first did, and a message whose turn
+ * failed unexpectedly (or crashed) is answered 5xx and stored by Teams' next delivery.
+ * The other staff dialogs (ask the customer, severity, priority, close, partner, assign)
+ * have no such key in the core yet. A new case's card goes through the outbox. A
+ * redelivered read-only command is simply answered again.
  * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/conversation-messages
  */
 const ADAPTIVE = "application/vnd.microsoft.card.adaptive";
@@ -119,7 +124,7 @@ export class CareBot extends TeamsActivityHandler {
     const text = (TurnContext.removeRecipientMention(a) ?? a.text ?? "").trim();
     const { channelId, threadId } = threadOf(a.conversation.id);
     // The platform's id of this message: the same on every delivery of it, so what it writes is written once.
-    const externalId = `${a.conversation.id}|${a.id ?? ""}`;
+    const externalId = deliveryIdOf(a);
     let caseNumber: string | undefined;
     try {
       if (threadId && threadId !== a.id) {
@@ -141,7 +146,7 @@ export class CareBot extends TeamsActivityHandler {
   }
 
   /** A reply in a followed thread; in a staff thread, "internal:" or "note:" makes it an internal note. */
-  private async commentInThread(context: TurnContext, thread: FollowedThread, text: string, externalId: string): Promise<void> {
+  private async commentInThread(context: TurnContext, thread: FollowedThread, text: string, externalId: string | undefined): Promise<void> {
     const ctx = await this.ctx(context);
     const internal = thread.audience === "STAFF" && /^\s*(internal|note)\s*:/i.test(text);
     await this.core.cases.comment(ctx, thread.number, {
@@ -152,7 +157,7 @@ export class CareBot extends TeamsActivityHandler {
     });
   }
 
-  private async command(context: TurnContext, parsed: TeamsCommand, externalId: string): Promise<void> {
+  private async command(context: TurnContext, parsed: TeamsCommand, externalId: string | undefined): Promise<void> {
     if (parsed.verb === "help") {
       await this.say(context, cards.buildNotice({ title: "carebot: what you can ask", text: TEAMS_HELP.replace(/\*\*/g, "") }));
       return;
@@ -194,7 +199,10 @@ export class CareBot extends TeamsActivityHandler {
     }
   }
 
-  /** Posts the case card into this conversation; in a channel its thread then follows the case. */
+  /**
+   * `follow N`: posts the case card into this conversation; in a channel its thread then
+   * follows the case. Inline, since it files nothing: a follow lost to a crash is asked again.
+   */
   private async postFollowedCard(context: TurnContext, ctx: Ctx, number: string): Promise<void> {
     const a = context.activity;
     const view = await this.core.cases.get(ctx, number, { recordRecent: false });
@@ -231,6 +239,26 @@ export class CareBot extends TeamsActivityHandler {
     }
   }
 
+  /**
+   * Where a dialog was submitted from, and its delivery id (see SubmissionSource). The
+   * origin's channelId is the conversation without its thread, the key run() remembers
+   * the conversation under, so delivery finds the reference to post with; a dialog opened
+   * from a card in a channel thread names that thread, and the case card joins it.
+   */
+  private submissionSource(context: TurnContext): SubmissionSource {
+    const a = context.activity;
+    const { tenantId, userId } = teamsUser(context);
+    const { channelId, threadId } = threadOf(a.conversation.id);
+    const deliveryId = deliveryIdOf(a);
+    if (!tenantId || !userId) {
+      // Nowhere to name: the case is still filed (and reaches triage); the user is told its number in the dialog.
+      this.logger.warn({ conversationType: a.conversation.conversationType }, "teams dialog without a tenant or user id: the case card will not be posted");
+      return { deliveryId };
+    }
+    const origin: CaseOrigin = { platform: "teams", tenantId, userId, channelId, ...(threadId ? { threadId } : {}) };
+    return { origin, deliveryId };
+  }
+
   protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
     let submitted: Submitted;
     try {
@@ -248,10 +276,11 @@ export class CareBot extends TeamsActivityHandler {
       return infoDialog("carebot", this.errorCard(error));
     }
     try {
-      const outcome = await submitForm(this.core, ctx, callbackId, values, state);
+      // A new case's card is posted where the dialog was opened by the outbox (committed with the case, so a
+      // crash after the filing delays the card and never loses it; a redelivered submit files nothing new).
+      const outcome = await submitForm(this.core, ctx, callbackId, values, state, this.submissionSource(context));
       switch (outcome.kind) {
         case "filed":
-          if (outcome.result.created) await this.postFollowedCard(context, ctx, outcome.result.case.number);
           return dialogMessage(`Case ${outcome.result.case.number} was filed.`);
         case "escalated":
           return infoDialog("Escalation received", cards.buildEscalationAck(outcome.result, this.core.catalog));
@@ -308,7 +337,7 @@ export class CareBot extends TeamsActivityHandler {
         case "form.submit": {
           const { callbackId, state, values } = data;
           try {
-            const outcome = await submitForm(this.core, ctx, callbackId, values, state);
+            const outcome = await submitForm(this.core, ctx, callbackId, values, state, { deliveryId: deliveryIdOf(context.activity) });
             if (outcome.kind === "escalated") return card(cards.buildEscalationAck(outcome.result, this.core.catalog));
             if (outcome.kind === "recommendation") return card(outcome.card);
             if (outcome.kind === "filed") return card(cards.buildCaseCard(outcome.result.case, this.core.catalog));

@@ -1,4 +1,5 @@
-import { TurnContext } from "botbuilder";
+import { createHash } from "node:crypto";
+import { TurnContext, type Activity } from "botbuilder";
 import type { Core } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
 import { teamsUser } from "./identity.ts";
@@ -8,6 +9,20 @@ import { claimMatches, serviceUrlProblem, type Claims, type ServiceUrlPolicy } f
 export function threadOf(conversationId: string): { channelId: string; threadId?: string } {
   const [channelId = conversationId, rest] = conversationId.split(";messageid=");
   return { channelId, threadId: rest };
+}
+
+/**
+ * The platform's id of one activity, the same on every delivery of it (Teams redelivers
+ * what it got no 2xx for): what the activity writes is keyed by it, in the write's own
+ * transaction, so it is written once. An activity id is unique within its conversation.
+ * Undefined without an activity id (nothing to tell a repeat by). Kept within the 300
+ * characters the core stores; a longer pair (ids are bounded, but the bounds are generous)
+ * is hashed, which is just as stable.
+ */
+export function deliveryIdOf(activity: Pick<Activity, "id" | "conversation">): string | undefined {
+  if (!activity.id) return undefined;
+  const id = `${activity.conversation.id}|${activity.id}`;
+  return id.length <= 300 ? id : `sha256:${createHash("sha256").update(id).digest("hex")}`;
 }
 
 /**

@@ -3,25 +3,27 @@ import type { ConnectorClient } from "botframework-connector";
 import * as cards from "../../cards/index.ts";
 import type { Config } from "../../config.ts";
 import type { Core } from "../../core/index.ts";
-import { RetryLater, type DeliveryChannel } from "../../delivery/worker.ts";
+import type { CaseOrigin } from "../../core/cases/schemas.ts";
+import { CannotDeliver, RetryLater, type DeliveryChannel } from "../../delivery/worker.ts";
 import type { Logger } from "../../logger.ts";
-import { createChatDelivery } from "../shared/chat-delivery.ts";
+import { createChatDelivery, type OriginLanding } from "../shared/chat-delivery.ts";
 import { serviceUrlPolicy, serviceUrlProblem } from "./service-url.ts";
 import { attachment } from "./teams-cards.ts";
 
 /**
  * How the outbox reaches Teams: proactive messages through stored conversation
  * references; new channel threads by creating a conversation with the channel's id;
- * updates of a thread's root card. A 429 that outlives the SDK's own retries is rescheduled.
- * A stored reference is used only when its serviceUrl is a host the bot may send to
- * (service-url.ts): one stored before that rule, or by any other path, fails the
- * notification with that reason and no connection is made.
+ * a new case's card where its dialog was submitted; updates of a thread's root card.
+ * A 429 that outlives the SDK's own retries is rescheduled. A stored reference is used
+ * only when its serviceUrl is a host the bot may send to (service-url.ts): one stored
+ * before that rule, or by any other path, makes the notification DEAD at once with that
+ * reason, and no connection is made.
  * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
  */
 type Reference = Partial<ConversationReference> & { cardActivityId?: string };
 
-/** A stored conversation reference the bot must not send to: retrying cannot help, so the notification fails with this reason until it is dead. */
-export class ServiceUrlRefused extends Error {
+/** A stored conversation reference the bot must not send to: retrying cannot help, so the notification is DEAD at once with this reason. */
+export class ServiceUrlRefused extends CannotDeliver {
   constructor(problem: string) {
     super(`Teams delivery refused for a stored conversation reference: ${problem}`);
     this.name = "ServiceUrlRefused";
@@ -65,6 +67,58 @@ export function createTeamsDelivery(options: { core: Core; adapter: CloudAdapter
     return stored;
   };
 
+  /** A channel thread's reference: the channel's, addressed to "<channel>;messageid=<root>"; the card to redraw is `cardActivityId`. */
+  const inThread = (stored: Reference, channelId: string, threadId: string, cardActivityId: string | undefined): Reference => ({
+    ...stored,
+    activityId: undefined,
+    conversation: { ...(stored.conversation ?? {}), id: `${channelId};messageid=${threadId}` } as Reference["conversation"],
+    ...(cardActivityId ? { cardActivityId } : {}),
+  });
+
+  // A proactive send would only reply to an activity: a new channel thread is a new conversation
+  // (what TeamsInfo.sendMessageToTeamsChannel does, with the turn's own connector client, so local mode works too).
+  const startThread = async (channelId: string, card: cards.MessageCard): Promise<string | undefined> => {
+    const stored = await channelReference(channelId);
+    const created = await withConversation(stored, (context) => {
+      const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+      const activity = { type: "message", attachments: [attachment(card)], summary: card.summary } as Activity;
+      return client.conversations.createConversation({ isGroup: true, channelData: { channel: { id: channelId } }, activity, ...(stored.bot ? { bot: stored.bot } : {}), members: [] } as Parameters<ConnectorClient["conversations"]["createConversation"]>[0]);
+    });
+    return created.activityId;
+  };
+
+  /**
+   * A new case's card where its dialog was submitted. The conversation's stored reference
+   * (remembered by the submit's own turn) says what kind it is: at the top of a channel the
+   * card starts a thread; inside a channel thread it is a reply there; either thread then
+   * follows the case. A personal or group chat has no threads: the card is sent there and
+   * nothing follows (the customer hears about the case in their personal chat). No stored
+   * reference yet: retried later, as for any channel.
+   * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/channel-and-group-conversations
+   */
+  const postToOrigin = async (origin: CaseOrigin, card: cards.MessageCard): Promise<OriginLanding> => {
+    const channelId = origin.channelId;
+    if (!channelId) {
+      const personal = (await core.threads.conversation("teams", { tenantId: origin.tenantId, userId: origin.userId })) as Reference | null;
+      if (!personal) throw new RetryLater(`no personal chat with Teams user ${origin.userId} yet`, 60_000);
+      const id = await send(personal, card);
+      return { channelId: personal.conversation?.id ?? origin.userId, threadId: id ?? origin.userId, follow: false };
+    }
+    const stored = await channelReference(channelId);
+    if (stored.conversation?.conversationType !== "channel") {
+      const id = await send(stored, card);
+      return { channelId, threadId: id ?? channelId, follow: false };
+    }
+    if (origin.threadId) {
+      const thread = inThread(stored, channelId, origin.threadId, undefined);
+      const id = await send(thread, card);
+      return { channelId, threadId: origin.threadId, follow: true, reference: { ...thread, ...(id ? { cardActivityId: id } : {}) } };
+    }
+    const root = await startThread(channelId, card);
+    if (!root) throw new Error("Teams started the channel thread without naming its first activity");
+    return { channelId, threadId: root, follow: true, reference: inThread(stored, channelId, root, root) };
+  };
+
   return createChatDelivery(
     core,
     {
@@ -72,21 +126,8 @@ export function createTeamsDelivery(options: { core: Core; adapter: CloudAdapter
       channels: { triage: config.TEAMS_TRIAGE_CHANNEL, oncall: config.TEAMS_ONCALL_CHANNEL, management: config.TEAMS_MANAGEMENT_CHANNEL },
       dmFallback: true,
       postInThread: async (t, card) => (t.reference ? send(t.reference as Reference, card) : undefined),
-      // A proactive send would only reply to an activity: a new channel thread is a new conversation
-      // (what TeamsInfo.sendMessageToTeamsChannel does, with the turn's own connector client, so local mode works too).
-      postInChannel: async (channelId, card) => {
-        const stored = await channelReference(channelId);
-        const created = await withConversation(stored, (context) => {
-          const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
-          const activity = { type: "message", attachments: [attachment(card)], summary: card.summary } as Activity;
-          return client.conversations.createConversation({ isGroup: true, channelData: { channel: { id: channelId } }, activity, ...(stored.bot ? { bot: stored.bot } : {}), members: [] } as Parameters<ConnectorClient["conversations"]["createConversation"]>[0]);
-        });
-        return created.activityId;
-      },
-      threadReference: async (channelId, threadId) => {
-        const stored = await channelReference(channelId);
-        return { ...stored, activityId: undefined, conversation: { ...(stored.conversation ?? {}), id: `${channelId};messageid=${threadId}` }, cardActivityId: threadId };
-      },
+      postInChannel: startThread,
+      threadReference: async (channelId, threadId) => inThread(await channelReference(channelId), channelId, threadId, threadId),
       directMessage: async (caseId, card) => {
         const identity = await core.threads.contactIdentity(caseId, "teams");
         const personal = identity ? await core.threads.conversation("teams", { tenantId: identity.tenantId, userId: identity.userId }) : null;
@@ -98,6 +139,7 @@ export function createTeamsDelivery(options: { core: Core; adapter: CloudAdapter
         await withConversation(ref, (context) => context.updateActivity({ id: ref.cardActivityId, type: "message", attachments: [attachment(card)] }));
       },
       partnerChannel: (destination) => (typeof destination === "string" && destination.startsWith("teams:") ? destination.slice("teams:".length) : undefined),
+      postToOrigin,
     },
     options.logger,
   );

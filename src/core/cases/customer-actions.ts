@@ -5,7 +5,7 @@ import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { enqueueNotification } from "../notify/outbox.ts";
 import { parseInput } from "../validation.ts";
-import { changeCase } from "./case-access.ts";
+import { changeCase, type CaseChange } from "./case-access.ts";
 import { readCaseView } from "./case-reader.ts";
 import { acknowledgementFor, managementAttentionWarning, MANAGEMENT_ATTENTION } from "./escalation-policy.ts";
 import { isOpen, type Status } from "./lifecycle.ts";
@@ -36,6 +36,27 @@ function requireOpen(row: { status: Status; number: number }): void {
   if (!isOpen(row.status)) {
     throw new CaseError("INVALID_STATE", { message: `Case ${formatCaseNumber(row.number)} is closed; reply to reopen it first.` });
   }
+}
+
+/**
+ * The answer to a redelivered escalation: the one it made, with the warning as it was
+ * given then (counting only the escalations made before it; the case's row lock orders
+ * them, and one made in the same millisecond counts as later).
+ */
+async function answerAgain(deps: CoreDeps, { tx, actor, row, now }: CaseChange, key: { escalatedById: string; idempotencyKey: string | undefined }): Promise<EscalationResult> {
+  const seen = await tx.escalation.findUnique({
+    where: { caseId_escalatedById_idempotencyKey: { caseId: row.id, escalatedById: key.escalatedById, idempotencyKey: key.idempotencyKey ?? "" } },
+  });
+  // Nothing was inserted and nothing holds the key: the only other conflict is a random id's, which does not happen.
+  if (!seen) throw new CaseError("CONFLICT");
+  const before = await tx.escalation.count({ where: { caseId: row.id, createdAt: { lt: seen.createdAt } } });
+  return {
+    case: await readCaseView(tx, actor, row.id, now, deps.catalog),
+    escalationId: seen.id,
+    acknowledgement: seen.acknowledgement,
+    toManagement: seen.toManagement,
+    warning: managementAttentionWarning(seen.reason, before),
+  };
 }
 
 export function createCustomerActions(deps: CoreDeps) {
@@ -93,24 +114,32 @@ export function createCustomerActions(deps: CoreDeps) {
           });
         }
         const { tx, actor, row, now } = change;
-        requireOpen(row);
         if (!("personId" in actor)) throw new CaseError("FORBIDDEN", { message: "Escalations are made by people." });
         const prior = await tx.escalation.count({ where: { caseId: row.id } });
         const toManagement = input.reason === MANAGEMENT_ATTENTION;
         const acknowledgement = acknowledgementFor(deps.catalog, row.severity);
         const escalationId = randomUUID();
-        await tx.escalation.create({
-          data: {
-            id: escalationId,
-            caseId: row.id,
-            reason: input.reason,
-            description: input.description,
-            escalatedById: actor.personId,
-            acknowledgement,
-            toManagement,
-            createdAt: now,
-          },
+        // Stored first, in one statement that also tells a redelivered submission (same person, case and
+        // key) from a new one: a repeat inserts nothing, changes nothing and answers as the first did, even
+        // if the case was closed in between. A refusal below rolls the insert back with the transaction.
+        const { count } = await tx.escalation.createMany({
+          data: [
+            {
+              id: escalationId,
+              caseId: row.id,
+              reason: input.reason,
+              description: input.description,
+              escalatedById: actor.personId,
+              acknowledgement,
+              toManagement,
+              idempotencyKey: input.idempotencyKey ?? null,
+              createdAt: now,
+            },
+          ],
+          skipDuplicates: true,
         });
+        if (count === 0) return answerAgain(deps, change, { escalatedById: actor.personId, idempotencyKey: input.idempotencyKey });
+        requireOpen(row);
         await recordAudit(tx, {
           caseId: row.id,
           accountId: row.accountId,

@@ -134,6 +134,8 @@ export const escalateSchema = z.object({
     .trim()
     .min(1, "Say what you need and what changed.")
     .max(250, "Keep the description to 250 characters."),
+  /** The submission's id on its platform: the same key from the same person on the same case makes one escalation however often it is delivered. */
+  idempotencyKey: optional(z.string().max(300)),
 });
 export type EscalateInput = z.input<typeof escalateSchema>;
 
