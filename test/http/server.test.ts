@@ -115,6 +115,19 @@ describe("the server process", () => {
     expect(s.log.lines.some((l) => l.includes(body.reference))).toBe(true);
   });
 
+  it("answers a route that fails after reading its body (the database down) with a 500 and a reference", async () => {
+    const s = await start({ DEMO_DATA: "off" });
+    app = s.app;
+    app.http.route("POST", "/store", async (req) => {
+      await readBody(req, 1024);
+      throw new Error("connection refused");
+    });
+    const res = await fetch(s.url("/store"), { method: "POST", body: "a reply", signal: AbortSignal.timeout(5_000) });
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as { reference: string };
+    expect(s.log.lines.some((l) => l.includes(body.reference) && l.includes("request failed"))).toBe(true);
+  });
+
   it("answers a malformed request line or target with 400 and keeps serving", async () => {
     const s = await start({ DEMO_DATA: "off" });
     app = s.app;

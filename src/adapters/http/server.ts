@@ -149,14 +149,16 @@ export async function startHttpServer(options: {
       log.info({ status: error.status, path, reason: error.message }, "request refused");
       return sendJson(res, error.status, { error: error.message }, error.headers);
     }
-    if (error instanceof ClientGone || req.destroyed) {
+    if (error instanceof ClientGone) {
       // Nobody is waiting for an answer; the handler saw nothing it could act on.
       log.warn({ path }, "client went away before its request was read");
       return;
     }
+    // NOTE: not req.destroyed: Node marks a request destroyed once its body has been read,
+    // and a failure after that (the database down) must still be answered.
     const reference = randomUUID();
     log.error({ err: error, reference, path }, "request failed");
-    if (!res.headersSent) sendJson(res, 500, { error: "Something went wrong on our side.", reference });
+    if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: "Something went wrong on our side.", reference });
     else res.end();
   };
 
@@ -200,9 +202,11 @@ export async function startHttpServer(options: {
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
     log.info({ code: error.code }, "malformed or incomplete request refused");
     if (socket.writable && !socket.writableEnded && error.code !== "ECONNRESET") {
+      // end() closes the socket once the answer is flushed; destroying it now could drop the answer.
       socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    } else {
+      socket.destroy();
     }
-    socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {
