@@ -75,3 +75,37 @@ describe("a chat request's round trips to the database", () => {
     await expect(t.core.cases.list(stranger, { view: "open" })).rejects.toMatchObject({ code: "UNKNOWN_USER" });
   });
 });
+
+describe("a first-time chat user", () => {
+  let t: TestCore;
+  let w: World;
+  beforeAll(async () => {
+    t = await startTestCore();
+    w = await buildWorld(t.core);
+  });
+  afterAll(() => t?.close());
+
+  /**
+   * The platform's email lookup (Slack users.info, the Teams roster) runs with no
+   * transaction open: the lookup here queries the database itself, which on the embedded
+   * database (one connection) would wait forever behind a transaction that waits for it.
+   */
+  function firstTimer(userId: string, email: string): Ctx {
+    return {
+      actor: t.core.chatActor({ platform: "slack", tenantId: "T9", userId }, async () => {
+        await t.db.prisma.$queryRaw`SELECT 1`;
+        return email;
+      }),
+      source: "slack",
+    };
+  }
+
+  it("is linked by email from any first request, reads and changes alike, with no transaction waiting on their platform", async () => {
+    await expect(t.core.directory.me(firstTimer("U-me", "ada@acme.test"))).resolves.toMatchObject({ name: "Ada Acme" });
+    await expect(t.core.search(firstTimer("U-search", "alan@acme.test"), { query: "captions" })).resolves.toBeDefined();
+    const filed = await t.core.cases.file(firstTimer("U-file", "gail@globex.test"), filing(w.accounts.globex.id));
+    await expect(t.core.cases.comment(firstTimer("U-reply", "gail@globex.test"), filed.case.number, { body: "More detail." })).resolves.toMatchObject({ created: true });
+    const linked = await t.db.prisma.chatIdentity.count({ where: { tenantId: "T9" } });
+    expect(linked).toBe(4);
+  }, 20_000);
+});

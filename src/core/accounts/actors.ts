@@ -69,9 +69,25 @@ export async function loadActor(db: PrismaClient | Tx, ref: ActorRef): Promise<A
     });
     if (identity) return toActor(identity.person);
     if (!ref.link) throw new CaseError("UNKNOWN_USER");
+    // Linking asks the chat platform (Slack users.info, the Teams roster): never while a
+    // transaction holds a connection (on the embedded database, its only one). Inside
+    // one, inTransaction links first and runs the transaction again.
+    if (isTransaction(db)) throw new LinkFirst(ref.link);
     return loadActor(db, await ref.link(db));
   }
   return toActor(await db.person.findUnique({ where: { id: ref.personId }, include: personWithPlace }));
+}
+
+/** Thrown inside a transaction that met a first-time chat user: link them, then run it again. */
+export class LinkFirst extends Error {
+  constructor(readonly link: (db: PrismaClient) => Promise<{ personId: string }>) {
+    super("a first-time chat user must be linked before this transaction");
+  }
+}
+
+/** An interactive transaction's client has no $transaction of its own. */
+function isTransaction(db: PrismaClient | Tx): db is Tx {
+  return typeof (db as { $transaction?: unknown }).$transaction !== "function";
 }
 
 export async function loadPlace(db: PrismaClient | Tx, accountId: string): Promise<AccountPlace> {

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { LinkFirst } from "../accounts/actors.ts";
 import { CaseError } from "../errors.ts";
 
 export type Tx = Prisma.TransactionClient;
@@ -9,7 +10,15 @@ export type Tx = Prisma.TransactionClient;
  * transactions, so the wait for a turn is allowed to be long.
  */
 export async function inTransaction<T>(prisma: PrismaClient, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return prisma.$transaction(fn, { maxWait: 15_000, timeout: 30_000 });
+  try {
+    return await prisma.$transaction(fn, { maxWait: 15_000, timeout: 30_000 });
+  } catch (error) {
+    // A first-time chat user met inside the transaction: link them outside any
+    // transaction (it waits on their chat platform), then run the whole thing again.
+    if (!(error instanceof LinkFirst)) throw error;
+    await error.link(prisma);
+    return prisma.$transaction(fn, { maxWait: 15_000, timeout: 30_000 });
+  }
 }
 
 /**
