@@ -23,6 +23,7 @@ import { createSearch } from "./search.ts";
  */
 export function createCore(deps: CoreDeps) {
   const queries = createCaseQueries(deps);
+  const search = createSearch(deps);
   const bell = createOutboxBell();
   return {
     catalog: deps.catalog,
@@ -71,7 +72,12 @@ export function createCore(deps: CoreDeps) {
     }),
     /** True the first time a platform delivery id (Slack event_id, Teams activity id) is seen. */
     firstDelivery: (platform: "slack" | "teams", eventId: string) => firstDelivery(deps, platform, eventId),
-    ...createSearch(deps),
+    ...search,
+    /** Recently viewed items, including views noted a moment ago (deferred after answering). */
+    recent: async (...args: Parameters<typeof search.recent>) => {
+      await queries.settled();
+      return search.recent(...args);
+    },
   };
 }
 

@@ -293,17 +293,19 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackReceive
       const request = parseSlackBody(contentType, raw.toString("utf8"));
       if (request.kind === "ssl_check") return write(res, { status: 200 });
       if (request.kind === "url_verification") return write(res, { status: 200, body: { challenge: request.challenge } });
-      // The same signed bytes again: Slack signs each retry anew, so only a replay repeats a signature.
-      if (!(await options.firstSeen(signature))) throw new HttpRefusal(401, "This request was already received.");
       if (request.kind === "app_rate_limited") {
         log.warn("Slack reports that carebot exceeded the Events API rate limit; some events were not delivered");
         return write(res, { status: 200 });
       }
+      // The limit first: a flood is refused in memory, before it costs a database write.
       const verdict = options.limiter.take({ platform: "slack", tenant: request.who.tenant, user: request.who.user });
       if (!verdict.allowed) {
         log.warn({ platform: "slack", team: request.who.tenant, user: request.who.user, scope: verdict.scope, kind: request.kind }, "rate limited: request refused");
         return write(res, rateLimited(request, verdict.retryAfterSeconds));
       }
+      // The same signed bytes again: Slack signs each retry anew, so only a replay repeats a
+      // signature. One statement, shared by every instance: part of each request's query budget.
+      if (!(await options.firstSeen(signature))) throw new HttpRefusal(401, "This request was already received.");
       await dispatch(req, res, request);
     },
   };

@@ -117,7 +117,13 @@ function productNames(catalog: Catalog, productKey: string, featureKey: string) 
   };
 }
 
-export function toSummary(row: CaseRow, catalog: Catalog): CaseSummary {
+/** What a summary shows of a case: a list reads only these. */
+export type SummaryRow = Pick<CaseRow, "id" | "number" | "subject" | "status" | "severity" | "product" | "feature" | "updatedAt"> & {
+  account: { id: string; name: string };
+  owner: { id: string; name: string } | null;
+};
+
+export function toSummary(row: SummaryRow, catalog: Catalog): CaseSummary {
   return {
     id: row.id,
     number: formatCaseNumber(row.number),
