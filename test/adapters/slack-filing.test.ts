@@ -187,10 +187,10 @@ describe("Slack: the card follows the filing at once", () => {
       const res = await sendToSlackEndpoint(s.endpoint, viewSubmission({ user: s.users.ada, view, values: captionsCase(s.w.accounts.acme.id, { subject }) }), FORM);
       const acked = performance.now();
       expect(res.status).toBe(200);
-      await s.slack.waitFor("chat.postMessage", (a) => a.channel === "CPROMPT" && String(a.text).includes(subject), 2000);
+      await s.slack.waitFor("chat.postMessage", (a) => a.channel === "CPROMPT" && String(a.text).includes(subject), 10_000);
       timings.push(performance.now() - acked);
     }
-    console.log(`ack to card (in-process worker woken by the filing): ${timings.map((t) => `${t.toFixed(0)} ms`).join(", ")}`);
-    expect(Math.max(...timings)).toBeLessThan(1000);
+    console.log(`ack to card (in-process worker woken by the filing; its poll is 60 s): ${timings.map((t) => `${t.toFixed(0)} ms`).join(", ")}`);
+    expect(Math.max(...timings)).toBeLessThan(5_000);
   });
 });

@@ -109,7 +109,7 @@ describe("Slack: nothing a request can send takes the service down", () => {
     const started = Date.now();
     const res = await sendToSlackEndpoint(s.endpoint, blockAction({ user: s.users.ada, actionId: "nobody.knows.this", value: "1" }), FORM);
     expect(res.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(2_500);
   });
 
   it("answers a slash command it does not know with a private pointer to /case help", async () => {

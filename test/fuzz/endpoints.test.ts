@@ -92,6 +92,11 @@ describe("every endpoint, under generated and mutated input", () => {
       SLACK_API_URL: slack.apiUrl,
       TEAMS_LOCAL: "on",
       LOG_LEVEL: "warn",
+      // Every input reaches the parsers and the core: the rate limits have tests of their own.
+      RATE_LIMIT_USER_BURST: "100000",
+      RATE_LIMIT_USER_PER_MINUTE: "100000",
+      RATE_LIMIT_TENANT_BURST: "100000",
+      RATE_LIMIT_TENANT_PER_MINUTE: "100000",
     });
     w = await buildWorld(t.app.core);
     slack.emails.set("UADA", "ada@acme.test");
@@ -102,6 +107,8 @@ describe("every endpoint, under generated and mutated input", () => {
     await t.app.core.threads.follow({ actor: { personId: w.people.acmeUser.id }, source: "slack" }, { case: filed.case.number, platform: "slack", tenantId: "T1", channelId: "C1", threadId: threadTs, audience: "CUSTOMER" });
   });
   afterAll(async () => {
+    // The answers given, by status: the figures the README quotes.
+    console.log(`fuzz answers by status: ${JSON.stringify(Object.fromEntries([...seenStatuses].sort(([a], [b]) => a - b)))}`);
     await t?.close();
     await slack?.stop();
     await connector?.stop();
@@ -127,7 +134,7 @@ describe("every endpoint, under generated and mutated input", () => {
       nasty.map((v) => ({ body: JSON.stringify(v) ?? "null", type: "application/json" })),
       nasty.map((v) => ({ body: new URLSearchParams({ payload: JSON.stringify(v) ?? "null" }).toString(), type: "application/x-www-form-urlencoded" })),
       fc.dictionary(fc.constantFrom("command", "text", "user_id", "team_id", "channel_id", "trigger_id", "response_url", "payload", "ssl_check", "type"), fc.string({ maxLength: 40 })).map((d) => ({ body: new URLSearchParams(d).toString(), type: "application/x-www-form-urlencoded" })),
-      fc.string({ maxLength: 300 }).map((s) => ({ body: s, type: fc.sample(fc.constantFrom("application/json", "application/x-www-form-urlencoded", "text/plain", ""), 1)[0]! })),
+      fc.tuple(fc.string({ maxLength: 300 }), fc.constantFrom("application/json", "application/x-www-form-urlencoded", "text/plain", "")).map(([body, type]) => ({ body, type })),
     );
     let i = 0;
     for (const { body, type } of fc.sample(bodies, { numRuns: RUNS, seed: SEED + 1 })) {
@@ -139,7 +146,7 @@ describe("every endpoint, under generated and mutated input", () => {
     await stillServing();
   });
 
-  it("Slack: real payloads with one field mutated never get a 5xx", async () => {
+  it("Slack: real payloads with one field mutated never get a 5xx, and many still reach the handlers", async () => {
     const valid = () => [
       { body: commandBody({ text: "list", user: "UADA", responseUrl: slack.responseUrl("fuzz") }), type: "application/x-www-form-urlencoded", form: true },
       { body: commandBody({ text: "show 10001", user: "UADA", responseUrl: slack.responseUrl("fuzz") }), type: "application/x-www-form-urlencoded", form: true },
@@ -148,6 +155,7 @@ describe("every endpoint, under generated and mutated input", () => {
       { body: eventBody({ type: "message", channel: "C1", user: "UADA", text: "a reply", ts: `${Date.now() / 1000}`, thread_ts: threadTs }, `Ev${Math.random()}`), type: "application/json", form: false },
     ];
     let i = 0;
+    let handled = 0;
     for (const [pick, m] of fc.sample(fc.tuple(fc.nat(4), mutation), { numRuns: RUNS, seed: SEED + 2 })) {
       const base = valid()[pick]!;
       let body: string;
@@ -162,6 +170,7 @@ describe("every endpoint, under generated and mutated input", () => {
           body = new URLSearchParams(Object.entries(mutated ?? {}).map(([k, v]): [string, string] => [k, String(v)])).toString();
           const reply = await post("/slack/events", body, slackHeaders(body, base.type, true));
           expect(reply.status, body.slice(0, 160)).toBeLessThan(500);
+          if (reply.status < 300) handled += 1;
           continue;
         }
         body = params.toString();
@@ -170,9 +179,12 @@ describe("every endpoint, under generated and mutated input", () => {
       }
       const reply = await post("/slack/events", body, slackHeaders(body, base.type, true));
       expect(reply.status, body.slice(0, 160)).toBeLessThan(500);
+      if (reply.status < 300) handled += 1;
       if (++i % 25 === 0) await stillServing();
     }
     await stillServing();
+    // Not all refused at the door: a mutation of a field the shape check does not need reaches Bolt and the core.
+    expect(handled).toBeGreaterThan(RUNS / 5);
   });
 
   it("Teams (local mode): activities of any shape, and real ones mutated, never get a 5xx or hang (a serviceUrl elsewhere is refused before any connection)", async () => {

@@ -5,7 +5,7 @@ import type { FollowedThread } from "../../core/follow/threads.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 import type { NotificationRow } from "../../core/notify/deliveries.ts";
 import { readCaseFiledPayload } from "../../core/notify/outbox.ts";
-import type { DeliveryChannel } from "../../delivery/worker.ts";
+import { CannotDeliver, type DeliveryChannel } from "../../delivery/worker.ts";
 import type { Logger } from "../../logger.ts";
 import { AUDIENCE, commentCard, notice, type Payload } from "./delivery-messages.ts";
 
@@ -58,6 +58,8 @@ const originLandingSchema = z.object({
 export type OriginLanding = z.infer<typeof originLandingSchema>;
 
 const SYSTEM: Ctx = { actor: { system: true }, source: "system" };
+/** The receipt of a destination refused for good starts with this, then the reason. */
+const REFUSED = "refused: ";
 
 /** Runs every step even when an earlier one fails; then throws the first failure, if any. */
 async function allTried(...steps: (() => Promise<void>)[]): Promise<void> {
@@ -77,7 +79,24 @@ type Audience = "CUSTOMER" | "STAFF";
 export function createChatDelivery(core: Core, chat: ChatPlatform, logger: Logger): DeliveryChannel {
   const log = logger.child({ module: `delivery/${chat.platform}` });
 
-  const once = (n: NotificationRow, target: string, send: () => Promise<string | undefined>) => core.outbox.once(n.id, target, send);
+  /**
+   * One destination, once. A destination refused for good (CannotDeliver: a stored
+   * conversation on a host we do not trust) is recorded as refused and skipped, so the
+   * notification still reaches every other thread, channel and email, and no retry
+   * tries that destination again.
+   */
+  const once = async (n: NotificationRow, target: string, send: () => Promise<string | undefined>) => {
+    let sent;
+    try {
+      sent = await core.outbox.once(n.id, target, send);
+    } catch (error) {
+      if (!(error instanceof CannotDeliver)) throw error;
+      log.warn({ err: error, notificationId: n.id, target }, "destination refused for good: skipped");
+      sent = await core.outbox.once(n.id, target, async () => `${REFUSED}${error.message}`.slice(0, 200));
+    }
+    // A refused destination has no message: nothing to follow or redraw there.
+    return sent.externalId?.startsWith(REFUSED) ? { ...sent, externalId: null } : sent;
+  };
 
   async function toThreads(n: NotificationRow, threads: FollowedThread[], audiences: Audience[], card: cards.MessageCard, all: FollowedThread[], dm = true) {
     for (const t of threads.filter((x) => audiences.includes(x.audience))) await once(n, `thread:${t.channelId}:${t.threadId}`, () => chat.postInThread(t, card));
