@@ -4,7 +4,7 @@
 // faster to ready and less memory) while a fresh clone still needs only `npm start`.
 // Usage: node scripts/run-built.mjs main|worker-main|cli/main [args...]
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -27,6 +27,10 @@ if (!existsSync(built) || !existsSync(stamp) || statSync(stamp).mtimeMs < source
   process.stderr.write("carebot: compiling src/ to dist/ (npm run build)…\n");
   const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  // tsc --incremental leaves its build info alone when nothing changed (a touched file, a
+  // checkout): mark the build fresh, or every later start would compile again.
+  const now = new Date();
+  utimesSync(stamp, now, now);
 }
 // The entry reads its own arguments from process.argv: drop this script's.
 process.argv.splice(1, 2, built);
