@@ -10,7 +10,9 @@ describe("rate limits for a chat user and their workspace", () => {
     const who = { platform: "slack", tenant: "T1", user: "U1" };
     expect([1, 2, 3].map(() => limiter.take(who).allowed)).toEqual([true, true, true]);
     const refused = limiter.take(who);
-    expect(refused).toEqual({ allowed: false, scope: "user", retryAfterSeconds: 10 });
+    expect(refused).toEqual({ allowed: false, scope: "user", retryAfterSeconds: 10, firstRefusal: true });
+    // Refused again in the same flood: not the first refusal any more (nothing more to tell).
+    expect(limiter.take(who)).toMatchObject({ allowed: false, firstRefusal: false });
     t += 10_000;
     expect(limiter.take(who).allowed).toBe(true);
   });

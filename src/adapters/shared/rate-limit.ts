@@ -28,11 +28,18 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 /** What a refused request is told: polite, and when to try again. */
 export const RATE_LIMITED_MESSAGE = "You are sending requests faster than carebot can take them. Please wait a minute and try again.";
 
-export type RateVerdict = { allowed: true } | { allowed: false; scope: "user" | "tenant"; retryAfterSeconds: number };
+/**
+ * `firstRefusal` is true for the first request refused since the key last got through:
+ * a refusal that costs a message of our own (Teams' "please slow down") is sent once,
+ * so a flood is not turned into as many outbound calls.
+ */
+export type RateVerdict = { allowed: true } | { allowed: false; scope: "user" | "tenant"; retryAfterSeconds: number; firstRefusal: boolean };
 
 interface Bucket {
   tokens: number;
   at: number;
+  /** A refusal was already given since the last request that got through. */
+  refused?: boolean;
 }
 
 export interface RateLimiter {
@@ -68,10 +75,19 @@ export function createRateLimiter(options: { limits?: RateLimits; now?: () => nu
       }
       const tenant = refill(`t|${who.platform}|${who.tenant}`, limits.tenant, t);
       const user = who.user ? refill(`u|${who.platform}|${who.tenant}|${who.user}`, limits.user, t) : undefined;
-      if (user && user.tokens < 1) return { allowed: false, scope: "user", retryAfterSeconds: wait(user, limits.user) };
-      if (tenant.tokens < 1) return { allowed: false, scope: "tenant", retryAfterSeconds: wait(tenant, limits.tenant) };
+      const refuse = (b: Bucket, scope: "user" | "tenant", rule: RateLimitRule): RateVerdict => {
+        const firstRefusal = !b.refused;
+        b.refused = true;
+        return { allowed: false, scope, retryAfterSeconds: wait(b, rule), firstRefusal };
+      };
+      if (user && user.tokens < 1) return refuse(user, "user", limits.user);
+      if (tenant.tokens < 1) return refuse(tenant, "tenant", limits.tenant);
       tenant.tokens -= 1;
-      if (user) user.tokens -= 1;
+      tenant.refused = false;
+      if (user) {
+        user.tokens -= 1;
+        user.refused = false;
+      }
       return { allowed: true };
     },
   };

@@ -50,6 +50,7 @@ export async function refuseOverLimit(context: TurnContext, verdict: Extract<Rat
     await context.sendActivity({ type: "invokeResponse", value: response });
     return;
   }
-  await context.sendActivity(RATE_LIMITED_MESSAGE);
+  // Told once per flood: each message of ours is an outbound call that could get the bot throttled too.
+  if (verdict.firstRefusal) await context.sendActivity(RATE_LIMITED_MESSAGE);
   if (messageMayWrite(a)) throw new TurnRefused(429, RATE_LIMITED_MESSAGE, verdict.retryAfterSeconds);
 }
