@@ -32,6 +32,7 @@ export function createCore(deps: CoreDeps) {
       get: queries.get,
       list: queries.list,
       viewForAudience: queries.viewForAudience,
+      assertVisible: queries.assertVisible,
       comment: (ctx: Ctx, ref: CaseRef, input: CommentInput) => addComment(deps, ctx, ref, input),
       /** What the new-case form offers this filer: accounts, contacts, and who they are. */
       filingChoices: (ctx: Ctx) => filingChoices(deps, ctx),

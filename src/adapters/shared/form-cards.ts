@@ -56,7 +56,7 @@ export async function escalationForm(core: Core, ctx: Ctx, number: string, value
 
 /** Throws NOT_FOUND unless this user may see the case; records no recent view (opening a form is not viewing the case). */
 async function requireVisibleCase(core: Core, ctx: Ctx, number: string): Promise<void> {
-  await core.cases.get(ctx, number, { recordRecent: false });
+  await core.cases.assertVisible(ctx, number);
 }
 
 const CASE_FORMS = new Set(["case.reply", "case.reopen", "case.internalNote", "case.askCustomer", "case.changeSeverity", "case.setPriority", "case.close", "case.handToPartner", "case.assign"]);

@@ -8,7 +8,7 @@ import { CaseError } from "../errors.ts";
 import { visibleAccounts } from "../search.ts";
 import { parseInput } from "../validation.ts";
 import { linkChatIdentityByEmail, loadActor } from "./actors.ts";
-import { canOnAccount, customerReach, type Actor } from "./policy.ts";
+import { canOnAccount, type Actor } from "./policy.ts";
 import {
   contactActiveSchema,
   createAccountSchema,
@@ -250,30 +250,6 @@ export function createDirectory(deps: CoreDeps) {
       tx(async (db) => {
         const actor = await loadActor(db, ctx.actor);
         return db.account.findMany({ where: visibleAccounts(actor), orderBy: { name: "asc" }, take: 500 });
-      }),
-
-    /** Accounts the actor may file cases for (the new-case form's account picker). */
-    fileableAccounts: (ctx: Ctx) =>
-      tx(async (db) => {
-        const actor = await loadActor(db, ctx.actor);
-        if (actor.kind === "contact") {
-          return db.account.findMany({ where: { id: { in: customerReach(actor.place).createCases } }, orderBy: { name: "asc" } });
-        }
-        return actor.kind === "staff" ? db.account.findMany({ orderBy: { name: "asc" }, take: 500 }) : [];
-      }),
-
-    /** Active contacts a filer may name on a case: those of the accounts they may file for. */
-    fileableContacts: (ctx: Ctx) =>
-      tx(async (db) => {
-        const actor = await loadActor(db, ctx.actor);
-        const accounts = actor.kind === "contact" ? customerReach(actor.place).createCases : undefined;
-        if (actor.kind !== "contact" && actor.kind !== "staff") return [];
-        return db.person.findMany({
-          where: { kind: "CONTACT", active: true, ...(accounts ? { accountId: { in: accounts } } : {}) },
-          select: { id: true, name: true, accountId: true },
-          orderBy: { name: "asc" },
-          take: 100,
-        });
       }),
 
     /** The acting person: name and kind, for greetings. */

@@ -9,7 +9,7 @@ import { CaseError } from "../errors.ts";
 import { assertCan } from "./case-access.ts";
 import { caseWhere, presentCase, readFullCase } from "./case-reader.ts";
 import { OPEN_STATUSES } from "./lifecycle.ts";
-import { toSummary, type CaseSummary, type CaseView } from "./presenter.ts";
+import { formatCaseNumber, toSummary, type CaseSummary, type CaseView } from "./presenter.ts";
 import { caseViewSchema, pageSchema, type CaseRef, type CaseViewName, type PageInput } from "./schemas.ts";
 
 export interface Page<T> {
@@ -136,6 +136,18 @@ export function createCaseQueries(deps: CoreDeps) {
       // our bookkeeping (the query budget of a read counts what the answer waits on).
       if (options.recordRecent !== false) defer(recordRecent(db, actor, "CASE", row.id, now));
       return presentCase(actor, row, now, deps.catalog);
+    },
+
+    /**
+     * Whether the actor may see the case, before a form about it opens: who is asking and
+     * the case's two ownership columns, nothing more. "Not found" when they may not.
+     */
+    assertVisible: async (ctx: Ctx, ref: CaseRef): Promise<{ number: string }> => {
+      const where = caseWhere(ref);
+      const [actor, row] = await Promise.all([loadActor(db, ctx.actor), db.case.findUnique({ where, select: { number: true, accountId: true, partnerId: true } })]);
+      if (!row) throw new CaseError("NOT_FOUND", { field: "case", message: NOT_VISIBLE });
+      assertCan(actor, "view", row);
+      return { number: formatCaseNumber(row.number) };
     },
 
     list: async (ctx: Ctx, raw: { view: string } & PageInput): Promise<Page<CaseSummary>> => {
