@@ -22,6 +22,15 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /**
+ * Failures worth the platform's retry: something on our side (the database, a conflict
+ * between concurrent changes), never a refusal of what the user sent. An adapter that
+ * meets one while writing answers 5xx, so Slack or Teams delivers the message again.
+ */
+export function isRetryable(code: ErrorCode): boolean {
+  return code === "UNEXPECTED" || code === "CONFLICT";
+}
+
+/**
  * What is wrong with one field, in our words, when its schema has no sentence of its
  * own; parseInput puts the field's label first ("Subject: at most 255 characters."),
  * so zod's own wording ("Too big: expected int to be <=9007199254740991") never

@@ -47,7 +47,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, optio
 
 /** A high surrogate not followed by a low one, or a low one without its high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const unstorable = (text: string) => text.includes("\u0000") || LONE_SURROGATE.test(text);
+/** True for text PostgreSQL cannot store: a NUL, or half of a surrogate pair (it has no UTF-8 form). Adapters check whole payloads with it too. */
+export const unstorable = (text: string) => text.includes("\u0000") || LONE_SURROGATE.test(text);
 
 function fieldOf(path: readonly PropertyKey[], rootField: string): string {
   return path.length > 0 ? String(path[0]) : rootField;

@@ -2,7 +2,7 @@ import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import * as cards from "../../cards/index.ts";
-import { toCaseError } from "../../core/errors.ts";
+import { isRetryable, toCaseError } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
 import { reopenOffer } from "../shared/form-submissions.ts";
@@ -40,8 +40,6 @@ const messageEvent = z.object({
 /** Staff mark a reply in the triage thread as internal by starting it with "internal:" or "note:". */
 export const INTERNAL_MARKER = /^\s*(internal|note)\s*:\s*/i;
 
-/** Failures that stored nothing and may pass: the event is answered 500 so that Slack delivers it again. */
-const RETRYABLE = new Set(["UNEXPECTED", "CONFLICT"]);
 /** @link https://docs.slack.dev/apis/events-api/#retries (3 retries: X-Slack-Retry-Num 1, 2, 3) */
 const LAST_RETRY = 3;
 
@@ -86,7 +84,7 @@ export function registerEvents(app: App, core: Core, logger: Logger): void {
       });
     } catch (error) {
       const failure = toCaseError(error);
-      if (RETRYABLE.has(failure.code)) {
+      if (isRetryable(failure.code)) {
         // Nothing was stored. Slack retries 3 times; only when its last retry fails too is the user told.
         if ((context.retryNum ?? 0) >= LAST_RETRY) await tell(client, where, errorCard(error, logger).card, logger);
         throw error;

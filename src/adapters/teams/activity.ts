@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { FormValues } from "../../cards/index.ts";
+import { unstorable } from "../../core/validation.ts";
 import { parseInput } from "../../core/validation.ts";
 
 /**
@@ -32,16 +33,13 @@ const conversationAccount = z
   .object({ id, name: label.optional(), tenantId: userId.optional(), conversationType: z.string().max(100).optional(), isGroup: z.boolean().optional(), aadObjectId: userId.optional(), role: z.string().max(100).optional() })
   .loose();
 
-/** Half of a surrogate pair: it cannot be encoded as UTF-8, so PostgreSQL cannot store it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /**
  * Where in a JSON value a string holds what PostgreSQL cannot store (a NUL, half of a
  * surrogate pair), or undefined. Checked over the whole activity, since the conversation
  * reference kept for proactive messages copies parts of it as they came.
  */
 export function unstorablePath(value: unknown, path = "activity", depth = 0): string | undefined {
-  if (typeof value === "string") return value.includes("\u0000") || LONE_SURROGATE.test(value) ? path : undefined;
+  if (typeof value === "string") return unstorable(value) ? path : undefined;
   if (typeof value !== "object" || value === null || depth > 32) return undefined;
   for (const [key, inner] of Object.entries(value)) {
     if (unstorablePath(key, path, depth + 1)) return path;

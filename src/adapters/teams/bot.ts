@@ -11,7 +11,7 @@ import {
 } from "botbuilder";
 import * as cards from "../../cards/index.ts";
 import type { CaseOrigin } from "../../core/cases/schemas.ts";
-import { toCaseError } from "../../core/errors.ts";
+import { isRetryable, toCaseError } from "../../core/errors.ts";
 import type { FollowedThread } from "../../core/follow/threads.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
@@ -49,8 +49,6 @@ import { messageMayWrite, refuseOverLimit } from "./turn-limits.ts";
  */
 const ADAPTIVE = "application/vnd.microsoft.card.adaptive";
 
-/** Failures that stored nothing and may pass: a message that would have written is then answered 5xx, so Teams delivers it again. */
-const RETRYABLE = new Set(["UNEXPECTED", "CONFLICT"]);
 
 export class CareBot extends TeamsActivityHandler {
   private readonly core: Core;
@@ -140,7 +138,7 @@ export class CareBot extends TeamsActivityHandler {
       await this.command(context, parsed, externalId);
     } catch (error) {
       const failure = toCaseError(error);
-      if (mayWrite && RETRYABLE.has(failure.code)) throw error;
+      if (mayWrite && isRetryable(failure.code)) throw error;
       await this.say(context, failure.code === "REOPEN_WINDOW_PASSED" && caseNumber ? reopenOffer(failure.message, caseNumber) : this.errorCard(error));
     }
   }

@@ -3,16 +3,13 @@ import { canOnCase, type Actor, type CaseAction } from "../accounts/policy.ts";
 import { inTransaction, type Tx } from "../db/tx.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
-import { parseInput } from "../validation.ts";
 import { caseWhere } from "./case-reader.ts";
 import { caseInclude, type CaseRow } from "./presenter.ts";
-import { caseRefSchema, type CaseRef } from "./schemas.ts";
+import type { CaseRef } from "./schemas.ts";
 
 /** Finds a case by number ("00010001", 10001) or id; NOT_FOUND when absent. */
 export async function resolveCaseId(db: Tx, ref: CaseRef, field = "case"): Promise<string> {
-  const parsed = parseInput(caseRefSchema, ref, { field });
-  const where = typeof parsed === "number" || /^\d+$/.test(parsed) ? { number: Number(parsed) } : { id: parsed };
-  const row = await db.case.findUnique({ where, select: { id: true } });
+  const row = await db.case.findUnique({ where: caseWhere(ref, field), select: { id: true } });
   if (!row) throw new CaseError("NOT_FOUND", { field, message: "No case with that number is visible to you." });
   return row.id;
 }

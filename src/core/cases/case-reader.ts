@@ -16,8 +16,8 @@ const fullCaseInclude = {
 export type FullCaseRow = Prisma.CaseGetPayload<{ include: typeof fullCaseInclude }>;
 
 /** The unique key of a case reference: its number ("00010001", 10001) or its id. */
-export function caseWhere(ref: CaseRef): Prisma.CaseWhereUniqueInput {
-  const parsed = parseInput(caseRefSchema, ref);
+export function caseWhere(ref: CaseRef, field = "case"): Prisma.CaseWhereUniqueInput {
+  const parsed = parseInput(caseRefSchema, ref, { field });
   return typeof parsed === "number" || /^\d+$/.test(parsed) ? { number: Number(parsed) } : { id: parsed };
 }
 

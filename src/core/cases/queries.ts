@@ -7,7 +7,7 @@ import type { CoreDeps, Ctx } from "../deps.ts";
 import { parseInput } from "../validation.ts";
 import { CaseError } from "../errors.ts";
 import { assertCan } from "./case-access.ts";
-import { caseWhere, presentCase, readFullCase } from "./case-reader.ts";
+import { caseWhere, presentCase, readFullCase, type FullCaseRow } from "./case-reader.ts";
 import { OPEN_STATUSES } from "./lifecycle.ts";
 import { formatCaseNumber, toSummary, type CaseSummary, type CaseView } from "./presenter.ts";
 import { caseViewSchema, pageSchema, type CaseRef, type CaseViewName, type PageInput } from "./schemas.ts";
@@ -86,11 +86,10 @@ export type Audience = "CUSTOMER" | "STAFF" | "PARTNER";
  * view is the case contact's (never internal notes or priority), staff see all,
  * partners see what partner staff see.
  */
-async function audienceActor(tx: PrismaClient | Tx, caseId: string, audience: Audience): Promise<Actor> {
+async function audienceActor(db: PrismaClient | Tx, row: FullCaseRow, audience: Audience): Promise<Actor> {
   if (audience === "STAFF") return { kind: "system" };
-  const row = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { accountId: true, partnerId: true, contact: { select: { id: true, name: true } } } });
   if (audience === "PARTNER") return { kind: "partner", personId: "00000000-0000-0000-0000-000000000000", name: "partner", partnerId: row.partnerId ?? "" };
-  return { kind: "contact", personId: row.contact.id, name: row.contact.name, place: await loadPlace(tx, row.accountId) };
+  return { kind: "contact", personId: row.contact.id, name: row.contact.name, place: await loadPlace(db, row.accountId) };
 }
 
 const NOT_VISIBLE = "No case with that number is visible to you.";
@@ -119,9 +118,9 @@ export function createCaseQueries(deps: CoreDeps) {
     },
 
     viewForAudience: async (caseId: string, audience: Audience): Promise<CaseView> => {
-      const [actor, row] = await Promise.all([audienceActor(db, caseId, audience), readFullCase(db, { id: caseId })]);
+      const row = await readFullCase(db, { id: caseId });
       if (!row) throw new CaseError("NOT_FOUND");
-      return presentCase(actor, row, deps.clock.now(), deps.catalog);
+      return presentCase(await audienceActor(db, row, audience), row, deps.clock.now(), deps.catalog);
     },
 
     /** One case for the viewer; counts as recently viewed unless told otherwise (cards sent on the viewer's behalf). */
