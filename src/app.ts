@@ -50,7 +50,18 @@ export async function openAppDatabase(config: Config, logger: Logger): Promise<D
       onIdleError: (error) => logger.warn({ err: error }, "an idle PostgreSQL connection failed; the pool replaces it"),
     });
   }
-  return openDatabase({ kind: "pglite", dataDir: config.DATA_DIR });
+  // memory:// (tests, demos) and EMBEDDED_DATABASE=pglite keep PGlite in process; otherwise a
+  // real PostgreSQL server started from npm-installed binaries, shared with the CLI and the worker.
+  if (config.DATA_DIR.startsWith(IN_MEMORY) || config.EMBEDDED_DATABASE === "pglite") {
+    return openDatabase({ kind: "pglite", dataDir: config.DATA_DIR });
+  }
+  return openDatabase({
+    kind: "embedded-postgres",
+    dataDir: config.DATA_DIR,
+    onIdleError: (error) => logger.warn({ err: error }, "an idle connection to the embedded PostgreSQL failed; the pool replaces it"),
+    log: (message, fields) => logger.info(fields ?? {}, message),
+    onServerLost: (error) => logger.error({ err: error }, "the embedded PostgreSQL server went away; restart carebot (it starts the server again, recovering every committed change)"),
+  });
 }
 
 /** The core as every entry point (server, CLI, delivery worker) builds it from config: catalog, credentials key, vault. */
@@ -75,7 +86,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger.info({ database: db.kind, applied }, applied.length ? "migrations applied" : "database schema up to date");
     const core = coreFromConfig(config, db, logger, options.clock);
 
-    if (db.kind === "pglite" && config.DEMO_DATA) {
+    if (db.kind !== "postgres" && config.DEMO_DATA) {
       const loaded = await loadDemoData(core, async () => (await db.prisma.account.count()) > 0);
       if (loaded) logger.info("demo data loaded into the new embedded database (DEMO_DATA=off to skip)");
     }

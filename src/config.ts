@@ -18,10 +18,16 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** PostgreSQL connection string; when unset the embedded PGlite database is used. */
+  /** PostgreSQL connection string; when unset the embedded database is used. */
   DATABASE_URL: z.string().url().optional(),
-  /** Folder of the embedded database and the development credentials key. */
+  /** Folder of the embedded database and the development credentials key (memory:// keeps an in-process PGlite in memory). */
   DATA_DIR: z.string().min(1).default("./data"),
+  /**
+   * The embedded database when DATABASE_URL is unset: "postgres", a PostgreSQL server the
+   * app starts from npm-installed binaries (shared with the CLI and the delivery worker),
+   * or "pglite", the in-process WebAssembly PostgreSQL of earlier versions (one process only).
+   */
+  EMBEDDED_DATABASE: z.enum(["postgres", "pglite"]).default("postgres"),
   /** base64 of 32 random bytes: the AES-256-GCM key for stored login credentials. */
   CREDENTIALS_KEY: z.string().optional(),
   CATALOG_FILE: z.string().optional(),

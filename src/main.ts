@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     createLogger().fatal({ err: failure.code === "CONFIG" ? undefined : error, field: failure.field }, failure.code === "CONFIG" ? failure.message : "start-up failed");
     process.exit(failure.code === "CONFIG" ? 78 : 1);
   });
-  app.logger.info({ port: app.http.port, database: app.db.kind }, `carebot is up: http://localhost:${app.http.port}/readyz`);
+  const embedded = app.db.embedded && { port: app.db.embedded.port, pid: app.db.embedded.pid, how: app.db.embedded.how };
+  app.logger.info({ port: app.http.port, database: app.db.kind, embedded }, `carebot is up: http://localhost:${app.http.port}/readyz`);
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       app.stop(signal).then(

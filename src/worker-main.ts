@@ -10,14 +10,16 @@ import { createLogger, installLastResortHandlers } from "./logger.ts";
 /**
  * `npm run worker`: delivery only, no HTTP, to scale delivery out beside the servers.
  * Several may run on one PostgreSQL: they claim notifications with SKIP LOCKED and
- * share receipts, so none is lost or sent twice to one destination.
+ * share receipts, so none is lost or sent twice to one destination. Without
+ * DATABASE_URL it connects to the embedded PostgreSQL server on DATA_DIR (the running
+ * server's, or one it starts and stops itself).
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.LOG_LEVEL });
   // One notification's stray rejection must not stop delivery for everyone: see installLastResortHandlers.
   installLastResortHandlers(logger.child({ module: "process" }));
-  if (!config.DATABASE_URL) logger.warn("the delivery worker normally runs beside servers on PostgreSQL (DATABASE_URL); the embedded database admits one process");
+  if (!config.DATABASE_URL && config.EMBEDDED_DATABASE === "pglite") logger.warn("the in-process PGlite database admits one process: stop the server first, or use the embedded PostgreSQL (the default) or DATABASE_URL");
   const db = await openAppDatabase(config, logger);
   await applyMigrations(db.migrationTarget);
   const core = coreFromConfig(config, db, logger);

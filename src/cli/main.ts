@@ -40,8 +40,9 @@ const HELP = `carebot operator CLI
   demo load            load the demo data into an empty database
   migrate              apply pending migrations and exit
 
-Add --json to print results as JSON. The database is the server's (DATA_DIR or DATABASE_URL);
-with the embedded database, stop the server first.`;
+Add --json to print results as JSON. The database is the server's (DATA_DIR or DATABASE_URL):
+the CLI connects to the embedded PostgreSQL while the server runs, or starts it for the
+command and stops it after. (With EMBEDDED_DATABASE=pglite, stop the server first.)`;
 
 const options = {
   name: { type: "string" }, type: { type: "string" }, parent: { type: "string" }, seats: { type: "string" },

