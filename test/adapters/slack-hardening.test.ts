@@ -117,6 +117,18 @@ describe("Slack: nothing a request can send takes the service down", () => {
     expect(res.json()).toEqual({ response_type: "ephemeral", text: "That is not something carebot knows; try /case help" });
   });
 
+  it("refuses a command or a button whose response_url is not Slack's, so no answer can be steered to another host", async () => {
+    const before = s.slack.calls.length;
+    const command = await sendToSlackEndpoint(s.endpoint, commandBody({ text: "list", user: s.users.ada, responseUrl: "http://169.254.169.254/latest/meta-data" }), FORM);
+    expect(command.status).toBe(400);
+    const button = await sendToSlackEndpoint(s.endpoint, blockAction({ user: s.users.ada, actionId: "case.details", value: c.number, responseUrl: "https://hooks.slack.com.evil.test/x" }), FORM);
+    expect(button.status).toBe(400);
+    expect(s.slack.calls.length).toBe(before);
+    // Slack's own response_url is taken as always.
+    const fine = await sendToSlackEndpoint(s.endpoint, commandBody({ text: "help", user: s.users.ada, responseUrl: "https://hooks.slack.com/commands/T1/1/abc" }), FORM);
+    expect(fine.status).toBe(200);
+  });
+
   it("at LOG_LEVEL=debug, a test login revealed to staff never reaches the log, nor does the bot token", async () => {
     const card = { ts: "1700000000.000002", type: "message", text: "card" };
     await sendToSlackEndpoint(s.endpoint, blockAction({ user: s.users.eve, actionId: "case.revealCredentials", value: c.number, channel: "CTRIAGE", message: card }), FORM);

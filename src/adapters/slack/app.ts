@@ -50,6 +50,7 @@ export async function startSlackAdapter(options: { config: Config; core: Core; l
       limiter: createRateLimiter({ limits: rateLimitsFromConfig(config) }),
       firstSeen: (signature) => core.firstDelivery("slack", `sig:${signature}`),
       now: () => clock.now().getTime(),
+      responseOrigins: config.SLACK_API_URL ? [new URL(config.SLACK_API_URL).origin] : [],
     });
     app = new App({ token, receiver, logger: slackLog, clientOptions });
     http.route("POST", "/slack/events", receiver.handle);

@@ -122,7 +122,41 @@ type SlackRequest =
 const refuse = (message: string) => new HttpRefusal(400, message);
 
 /** The body's shape, checked before any library sees it; anything else is a 400 naming what was expected. */
-export function parseSlackBody(contentType: string, raw: string): SlackRequest {
+/** Slack's own host for response_url. @link https://docs.slack.dev/interactivity/handling-user-interaction#message_responses */
+const SLACK_RESPONSE_ORIGIN = "https://hooks.slack.com";
+
+/**
+ * Bolt posts a command's or a button's answer to the request's response_url: an
+ * outbound call to a host the request names. Only Slack's own (and a configured
+ * stand-in) is accepted, so nothing can steer carebot's answers elsewhere.
+ */
+function responseUrlsOf(body: Record<string, unknown>): unknown[] {
+  const urls: unknown[] = [];
+  if ("response_url" in body) urls.push(body.response_url);
+  if (Array.isArray(body.response_urls)) for (const r of body.response_urls) urls.push((r as { response_url?: unknown } | null)?.response_url);
+  return urls;
+}
+
+function allowedResponseUrl(value: unknown, origins: string[]): boolean {
+  if (value === undefined || value === "") return true;
+  if (typeof value !== "string") return false;
+  try {
+    const url = new URL(value);
+    return [SLACK_RESPONSE_ORIGIN, ...origins].includes(url.origin);
+  } catch {
+    return false;
+  }
+}
+
+export function parseSlackBody(contentType: string, raw: string, responseOrigins: string[] = []): SlackRequest {
+  const request = parseShape(contentType, raw);
+  if ((request.kind === "command" || request.kind === "interaction") && !responseUrlsOf(request.body).every((u) => allowedResponseUrl(u, responseOrigins))) {
+    throw refuse("The response_url is not Slack's.");
+  }
+  return request;
+}
+
+function parseShape(contentType: string, raw: string): SlackRequest {
   if (contentType === "application/json") {
     let value: unknown;
     try {
@@ -186,6 +220,11 @@ export interface SlackReceiverOptions {
   firstSeen(signatureHex: string): Promise<boolean>;
   /** Milliseconds since the epoch, for the timestamp check. */
   now(): number;
+  /**
+   * Origins besides Slack's own (https://hooks.slack.com) that a request's response_url
+   * may name: the configured Slack API base, so a local Slack stand-in works.
+   */
+  responseOrigins?: string[];
 }
 
 export interface SlackReceiver extends Receiver {
@@ -290,7 +329,7 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackReceive
         nowMs: options.now(),
       });
       const contentType = (header(req, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-      const request = parseSlackBody(contentType, raw.toString("utf8"));
+      const request = parseSlackBody(contentType, raw.toString("utf8"), options.responseOrigins);
       if (request.kind === "ssl_check") return write(res, { status: 200 });
       if (request.kind === "url_verification") return write(res, { status: 200, body: { challenge: request.challenge } });
       if (request.kind === "app_rate_limited") {
