@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,6 +61,8 @@ export async function runOnce(kind: DbKind, o: BenchOptions): Promise<RunResult>
   let label: string | undefined;
   const token = `bk${randomBytes(3).toString("hex")}`;
   const tmp = mkdtempSync(join(tmpdir(), `carebot-bench-${kind}-`));
+  // As root the embedded PostgreSQL runs as the postgres user, which must be able to pass through this folder.
+  chmodSync(tmp, 0o711);
   const cleanups: (() => Promise<void>)[] = [];
   let failed = false;
   const children: Child[] = [];
