@@ -90,7 +90,7 @@ function cell(runs: RunResult[], row: Row): string {
 
 export function renderMarkdown(o: BenchOptions, results: Map<DbKind, RunResult[]>, header: string[], failures: string[]): string {
   const dbs = [...results.keys()];
-  const title = (db: DbKind) => (db === "embedded" ? "embedded (PGlite)" : (results.get(db)?.find((r) => r.label)?.label ?? "PostgreSQL"));
+  const title = (db: DbKind) => (db === "embedded" ? "embedded (default)" : (results.get(db)?.find((r) => r.label)?.label ?? "PostgreSQL"));
   const out: string[] = [...header, ""];
   out.push(`| what | ${dbs.map(title).join(" | ")} |`);
   out.push(`|---|${dbs.map(() => "---|").join("")}`);
