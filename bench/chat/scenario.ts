@@ -194,7 +194,7 @@ export async function runOnce(kind: DbKind, o: BenchOptions): Promise<RunResult>
     await stopChild(server);
 
     log("counting what was stored; filing through the core vs a raw insert, in process");
-    const db = kind === "embedded" ? await openDatabase({ kind: "pglite", dataDir }) : await openDatabase({ kind: "postgres", url: databaseUrl! });
+    const db = kind === "embedded" ? await openDatabase({ kind: "embedded-postgres", dataDir }) : await openDatabase({ kind: "postgres", url: databaseUrl! });
     try {
       figures["cases.filed"] = await db.prisma.case.count({ where: { subject: { startsWith: `${token}-s` } } });
       figures["cases.acked"] = t.ackedKeys.size;
