@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { CaseError } from "../errors.ts";
 
 /**
- * PGlite is one process's database: two processes on one data folder corrupt it.
+ * PGlite (EMBEDDED_DATABASE=pglite) is one process's database: two processes on one data folder corrupt it.
  * A pid file makes the second one (say, the CLI while the server runs) stop with a
  * clear message instead.
  */
@@ -20,7 +20,7 @@ export function lockDataDir(dataDir: string): () => void {
       const pid = Number(readFileSync(file, "utf8").trim());
       if (pid && pid !== process.pid && isAlive(pid)) {
         throw new CaseError("CONFIG", {
-          message: `The embedded database in ${dataDir} is in use by process ${pid}. Stop that process first, or set DATABASE_URL to a PostgreSQL server to run several processes at once.`,
+          message: `The in-process PGlite database in ${dataDir} (EMBEDDED_DATABASE=pglite) is in use by process ${pid}. Stop that process first, or use the default embedded PostgreSQL server or DATABASE_URL, which several processes share.`,
         });
       }
       // A stale file from a process that died: take it over.
