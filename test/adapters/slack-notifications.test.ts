@@ -54,6 +54,13 @@ describe("Slack: what reaches the customer, and how", () => {
     expect(posts).toHaveLength(1);
   });
 
+  it("every notification is posted with Slack markup off, so customer words in its fallback text never format a push notification", async () => {
+    const posts = s.slack.of("chat.postMessage");
+    expect(posts.length).toBeGreaterThan(0);
+    // The Web API client sends arguments as a form: false arrives as "false".
+    expect(posts.filter((a) => String(a.mrkdwn) !== "false")).toEqual([]);
+  });
+
   it("an edited reply and a shared file become comments that say so", async () => {
     const { case: c } = await s.t.app.core.cases.file(ada(), filing(s.w.accounts.acme.id, { subject: "Edits" }));
     await s.t.app.core.threads.follow(ada(), { case: c.number, platform: "slack", tenantId: "T1", channelId: "C4", threadId: "1700000300.000001", audience: "CUSTOMER" });

@@ -38,7 +38,7 @@ export function registerActions(app: App, core: Core, logger: Logger): void {
     if (w.channel) await tellUser(client, { channel: w.channel, user: w.user, threadTs: w.threadTs }, card);
     else {
       const m = cards.renderSlackMessage(card);
-      await client.chat.postMessage({ channel: w.user, text: m.text, blocks: m.blocks });
+      await client.chat.postMessage({ channel: w.user, text: m.text, blocks: m.blocks, mrkdwn: false });
     }
   }
 

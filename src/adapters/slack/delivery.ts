@@ -28,7 +28,9 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
   }
   async function postMessage(channel: string, card: cards.MessageCard, threadTs?: string) {
     const m = cards.renderSlackMessage(card);
-    return call(() => client.chat.postMessage({ channel, text: m.text, blocks: m.blocks, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) }));
+    // mrkdwn: false: the fallback text (push notifications) holds customer words too, and
+    // mrkdwn cannot escape * _ ~ or backticks; the blocks are plain_text already.
+    return call(() => client.chat.postMessage({ channel, text: m.text, blocks: m.blocks, mrkdwn: false, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) }));
   }
   async function post(channel: string, card: cards.MessageCard, threadTs?: string) {
     const r = await postMessage(channel, card, threadTs);
