@@ -28,7 +28,7 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { processRunning } from "../src/core/db/embedded-postgres.ts";
+import { processRunning } from "../src/core/db/processes.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const RUNS = Number(process.env.RUNS ?? 3);

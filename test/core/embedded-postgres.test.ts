@@ -6,7 +6,8 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/core/db/connect.ts";
-import { openEmbeddedPostgres, processRunning, readPostmasterPid } from "../../src/core/db/embedded-postgres.ts";
+import { openEmbeddedPostgres, readPostmasterPid } from "../../src/core/db/embedded-postgres.ts";
+import { processRunning } from "../../src/core/db/processes.ts";
 import { applyMigrations } from "../../src/core/db/migrate.ts";
 
 /**

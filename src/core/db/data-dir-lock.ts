@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { CaseError } from "../errors.ts";
+import { pidExists } from "./processes.ts";
 
 /**
  * PGlite (EMBEDDED_DATABASE=pglite) is one process's database: two processes on one data folder corrupt it.
@@ -18,7 +19,7 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const pid = Number(readFileSync(file, "utf8").trim());
-      if (pid && pid !== process.pid && isAlive(pid)) {
+      if (pid && pid !== process.pid && pidExists(pid)) {
         throw new CaseError("CONFIG", {
           message: `The in-process PGlite database in ${dataDir} (EMBEDDED_DATABASE=pglite) is in use by process ${pid}. Stop that process first, or use the default embedded PostgreSQL server or DATABASE_URL, which several processes share.`,
         });
@@ -28,14 +29,4 @@ export function lockDataDir(dataDir: string): () => void {
     }
   }
   throw new CaseError("CONFIG", { message: `Could not lock the embedded database in ${dataDir}.` });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but is not ours; ESRCH: it is gone.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -6,6 +6,7 @@ import { arch, platform } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
 import { CaseError } from "../errors.ts";
+import { pidExists, processRunning } from "./processes.ts";
 
 /**
  * The embedded default database: a real PostgreSQL server, its binaries from the
@@ -282,40 +283,13 @@ async function initialise(p: Paths, bin: Binaries, ids: Ids, secrets: Secrets, t
   renameSync(p.initialising, p.cluster);
 }
 
-/**
- * Whether the process runs. A killed server whose parent (init, after pg_ctl exited)
- * has not reaped it yet is a zombie: kill(pid, 0) still succeeds, but it is gone.
- */
-export function processRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return existsSync(`/proc/${pid}`) || !existsSync("/proc");
-  }
-}
-const isAlive = processRunning;
-
-function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** On Linux, whether the pid is a PostgreSQL process (a reused pid is not); elsewhere, trust liveness. */
 function isPostgres(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/comm`, "utf8").trim().startsWith("postgres");
   } catch {
-    return !existsSync("/proc") && isAlive(pid);
+    return !existsSync("/proc") && processRunning(pid);
   }
 }
 
@@ -331,7 +305,7 @@ async function findRunning(p: Paths, bin: Binaries, ids: Ids, secrets: Secrets, 
   while (Date.now() < deadline) {
     const found = readPostmasterPid(p.cluster);
     if (!found) return undefined;
-    if (!isAlive(found.pid)) {
+    if (!processRunning(found.pid)) {
       // Stale: the server died with the machine or was killed. PostgreSQL's own start-up
       // checks and replaces the file (and refuses while orphaned backends still hold its
       // shared memory), then recovers from its write-ahead log. A killed server not yet
@@ -388,7 +362,7 @@ async function stop(p: Paths, bin: Binaries, ids: Ids, timeoutMs: number): Promi
   const gone = () => {
     const found = readPostmasterPid(p.cluster);
     // No pid file, or one whose process is gone (a stale file: the next start replaces it).
-    return !found || !isAlive(found.pid);
+    return !found || !processRunning(found.pid);
   };
   if (gone()) return;
   const run = await runBinary(bin.pg_ctl, ["stop", "-D", p.cluster, "-m", "fast", "-w", "-t", seconds], ids, timeoutMs + 5000);
@@ -495,7 +469,7 @@ async function acquireFileLock(file: string, timeoutMs: number): Promise<() => v
       continue; // removed meanwhile: try again at once
     }
     // No pid yet: its creator is writing it (or was killed right then, if the file is old).
-    if ((!holder && age > 2000) || holder === process.pid || (holder && !isAlive(holder))) {
+    if ((!holder && age > 2000) || holder === process.pid || (holder && !processRunning(holder))) {
       rmSync(file, { force: true });
       continue;
     }
