@@ -6,7 +6,7 @@ import { rateLimitsFromConfig, type Config } from "../../config.ts";
 import type { Core } from "../../core/index.ts";
 import type { DeliveryChannel } from "../../delivery/worker.ts";
 import type { Logger } from "../../logger.ts";
-import type { HttpServer } from "../http/server.ts";
+import { HttpRefusal, readBody, sendJson, type HttpServer } from "../http/server.ts";
 import { createRateLimiter } from "../shared/rate-limit.ts";
 import { activitySchema, unstorablePath } from "./activity.ts";
 import { CareBot } from "./bot.ts";
@@ -48,26 +48,20 @@ class RouteAdapter extends CloudAdapter {
   }
 }
 
+/** The activity as JSON, through the server's own body reader (413 past the limit, a client gone mid-body). */
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error("body too large");
-    chunks.push(chunk as Buffer);
+  const raw = await readBody(req, MAX_BODY);
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new HttpRefusal(400, "The request body must be a JSON activity.");
   }
-  return JSON.parse(Buffer.concat(chunks).toString("utf8"));
 }
 
 function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
-  if (body === undefined) {
-    res.writeHead(status, headers);
-    res.end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, "content-type": "application/json; charset=utf-8" });
-  res.end(text);
+  if (body !== undefined) return sendJson(res, status, body, headers);
+  res.writeHead(status, headers);
+  res.end();
 }
 
 /** botbuilder refuses with AuthenticationError (401); a bad signature surfaces as jsonwebtoken's own error. */
@@ -126,13 +120,8 @@ export function startTeamsAdapter(options: { config: Config; core: Core; logger:
 
   options.http.route("POST", "/api/messages", async (req, res) => {
     if (local && !isLoopback(req)) return send(res, 401, { error: "Teams local mode accepts only loopback traffic." });
-    let body: unknown;
-    try {
-      body = await readJson(req);
-    } catch (error) {
-      logger.warn({ err: error }, "unreadable Teams activity");
-      return send(res, 400, { error: "The request body must be a JSON activity." });
-    }
+    // A body that is not JSON, too large, or cut off is refused by the server's route handling (400, 413).
+    const body = await readJson(req);
     const parsed = activitySchema.safeParse(body);
     if (!parsed.success) {
       const field = parsed.error.issues[0]?.path.join(".") || "activity";
