@@ -8,7 +8,9 @@
  *
  * Options: --n N (commands of each kind, default 100), --rates 20,50 (submissions per
  * second), --seconds 10 (per rate), --reply-rate 10 --reply-seconds 5, --filing-seconds 3,
- * --entry src/main.ts (a .js entry runs without tsx), --out FILE, --keep (keep logs and data).
+ * --entry src/main.ts (a .js entry runs without tsx), --out FILE, --keep (keep logs and data),
+ * --commands-only (start, warm-up and the two slash-command phases only: a quick look at ack ratios),
+ * --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" (flags for carebot's Node process, e.g. a CPU profile).
  * PostgreSQL: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres);
  * each run creates its own database there and drops it afterwards.
  *
@@ -43,6 +45,8 @@ const { values: args } = parseArgs({
     entry: { type: "string", default: "src/main.ts" },
     out: { type: "string" },
     keep: { type: "boolean", default: false },
+    "commands-only": { type: "boolean", default: false },
+    "server-node-args": { type: "string", default: "" },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -58,7 +62,7 @@ function positive(name: string, raw: string, max: number): number {
 }
 
 if (args.help) {
-  console.log("npm run bench:chat -- [--runs 1] [--db embedded|postgres|both] [--n 100] [--rates 20,50] [--seconds 10] [--reply-rate 10] [--reply-seconds 5] [--filing-seconds 3] [--entry src/main.ts] [--out FILE] [--keep]");
+  console.log("npm run bench:chat -- [--runs 1] [--db embedded|postgres|both] [--n 100] [--rates 20,50] [--seconds 10] [--reply-rate 10] [--reply-seconds 5] [--filing-seconds 3] [--entry src/main.ts] [--out FILE] [--keep] [--commands-only] [--server-node-args \"--cpu-prof --cpu-prof-dir=DIR\"]");
   process.exit(0);
 }
 if (!["embedded", "postgres", "both"].includes(args.db)) {
@@ -77,6 +81,8 @@ const options: BenchOptions = {
   filingSeconds: positive("filing-seconds", args["filing-seconds"], 60),
   adminUrl: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
   keep: args.keep,
+  commandsOnly: args["commands-only"],
+  serverNodeArgs: args["server-node-args"].split(" ").filter(Boolean),
   log: (line) => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`),
 };
 

@@ -32,6 +32,10 @@ export interface BenchOptions {
   filingSeconds: number;
   adminUrl: string;
   keep: boolean;
+  /** Only the slash-command phases (start, warm-up, /case list and /case new), for quick iterations. */
+  commandsOnly: boolean;
+  /** Extra Node.js flags for the carebot process, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof. */
+  serverNodeArgs: string[];
   log: (line: string) => void;
 }
 
@@ -115,7 +119,7 @@ export async function runOnce(kind: DbKind, o: BenchOptions): Promise<RunResult>
       SLACK_TRIAGE_CHANNEL: "CTRIAGE",
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     });
-    const serverArgs = o.entry.endsWith(".ts") ? ["--import", "tsx", o.entry] : [o.entry];
+    const serverArgs = [...o.serverNodeArgs, ...(o.entry.endsWith(".ts") ? ["--import", "tsx", o.entry] : [o.entry])];
     const readyz = `http://127.0.0.1:${port}/readyz`;
 
     if (kind === "postgres") {
@@ -156,6 +160,11 @@ export async function runOnce(kind: DbKind, o: BenchOptions): Promise<RunResult>
     for (const command of ["list", "new"] as const) {
       log(`/case ${command}: ${o.n} requests at 4 concurrent, interleaved with bare Bolt`);
       await commandPhase(t, command, o.n, figures, notes);
+    }
+    if (o.commandsOnly) {
+      rss.stop();
+      notes.push(...t.oddAnswers);
+      return { figures, notes, label };
     }
     for (const rate of o.rates) {
       log(`modal submissions: ${rate}/s for ${o.seconds} s (open loop), each to carebot and bare Bolt`);

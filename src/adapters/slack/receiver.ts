@@ -111,6 +111,24 @@ const interactionPayload = z.discriminatedUnion("type", [
 
 type Who = { tenant: string; user?: string };
 
+/** A verified request whose signature was seen before: answered (Slack needs that) and ignored. */
+class ReplayedRequest extends Error {
+  /** A code, so Bolt passes this error through as it is instead of wrapping it. */
+  readonly code = "carebot_replayed_request";
+  constructor() {
+    super("This request was already received.");
+  }
+}
+
+/**
+ * Requests whose listeners ack first, with nothing that depends on their work: commands
+ * (their answers go to the response_url), clicks, shortcuts, a closed form.
+ * @link https://docs.slack.dev/tools/bolt-js/concepts/acknowledge
+ */
+function acksFirst(request: Extract<SlackRequest, { who: Who }>): boolean {
+  return request.kind === "command" || (request.kind === "interaction" && ["block_actions", "shortcut", "message_action", "view_closed"].includes(request.type));
+}
+
 type SlackRequest =
   | { kind: "ssl_check" }
   | { kind: "url_verification"; challenge: string }
@@ -262,7 +280,15 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackReceive
     return { status: 200 };
   }
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse, request: Extract<SlackRequest, { who: Who }>): Promise<void> {
+  /**
+   * `replayFree` (commands, clicks, shortcuts): the request's first-seen verdict, still on
+   * its way from the database. Their listeners ack before doing anything, so the ack is
+   * answered at once and the ack's promise resolves only once the verdict says "first
+   * time": the work after `await ack()` never runs for a replay, and no database round
+   * trip stands between Slack and its answer. (Form submissions and events answer with
+   * their result, so their verdict is awaited before Bolt sees them.)
+   */
+  async function dispatch(req: IncomingMessage, res: ServerResponse, request: Extract<SlackRequest, { who: Who }>, replayFree?: Promise<boolean>): Promise<void> {
     if (!app) throw new Error("the Slack receiver was not initialised by Bolt");
     const event = request.kind === "event";
     let answered = false;
@@ -282,6 +308,7 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackReceive
       // Bolt acks events before their listeners run; we answer only once they finished.
       if (event) ackBody = response;
       else answer({ status: 200, body: response });
+      if (replayFree && !(await replayFree)) throw new ReplayedRequest();
     };
     const timer = setTimeout(() => {
       if (answered) return;
@@ -296,7 +323,9 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackReceive
       // No listener took it (an action id or command we do not know): say so at once, never a 404 after 3 s.
       else if (!acked) answer({ status: 200, body: request.kind === "command" ? { response_type: "ephemeral", text: UNKNOWN_COMMAND_TEXT } : undefined });
     } catch (error) {
-      if (answered) {
+      if (error instanceof ReplayedRequest) {
+        log.warn({ kind: request.kind, team: request.who.tenant, user: request.who.user }, "a replayed Slack request was answered and ignored");
+      } else if (answered) {
         log.error({ err: error, reference: randomUUID(), kind: request.kind }, "a Slack listener failed after its request was answered");
       } else if (request.kind === "command") {
         const m = cards.renderSlackMessage(errorCard(error, log).card);
@@ -344,6 +373,12 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackReceive
       }
       // The same signed bytes again: Slack signs each retry anew, so only a replay repeats a
       // signature. One statement, shared by every instance: part of each request's query budget.
+      if (acksFirst(request)) {
+        const verdict = options.firstSeen(signature);
+        // Awaited by the listener's ack; this handler only keeps a failure from going unhandled.
+        verdict.catch(() => undefined);
+        return await dispatch(req, res, request, verdict);
+      }
       if (!(await options.firstSeen(signature))) throw new HttpRefusal(401, "This request was already received.");
       await dispatch(req, res, request);
     },
