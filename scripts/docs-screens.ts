@@ -1,0 +1,181 @@
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { allCards } from "../test/cards/fixtures.ts";
+import { renderBoth } from "../test/cards/render-helpers.ts";
+
+/**
+ * docs/screens.md: every card carebot shows, as a picture of its Teams Adaptive Card
+ * (drawn by Microsoft's `adaptivecards` renderer in headless Chromium: `npm run docs:cards`)
+ * and its Slack Block Kit JSON (the committed golden file, and a link that opens it in
+ * Slack's Block Kit Builder; Slack has no offline renderer). The cards are the card
+ * tests' own fixtures (test/cards/fixtures.ts), so the pictures show what the goldens hold.
+ *
+ * This module is pure (no browser), so test/docs/screens.test.ts can check quickly that
+ * the committed page is current and names every card.
+ */
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const SCREENS_PAGE = "docs/screens.md";
+export const PICTURES_DIR = "docs/images/cards";
+
+export interface Screen {
+  /** The fixture's name in test/cards/fixtures.ts (and of its golden files). */
+  card: string;
+  title: string;
+  /** Who sees it, where, and what it does. */
+  text: string;
+}
+
+export interface Section {
+  title: string;
+  intro: string;
+  screens: Screen[];
+}
+
+export const SECTIONS: Section[] = [
+  {
+    title: "Filing a case",
+    intro: "A customer opens the form with `/case new` in Slack or `new case` in Teams (or the message shortcut / message action \"Open a support case\" on any message). In Slack the form is a modal; in Teams it is an Adaptive Card dialog.",
+    screens: [
+      { card: "new-case-form", title: "New case form", text: "The spec's sections: account and contact (a parent account's users pick among their hierarchy; filing on behalf of another contact), case type, severity with its guidance, subject, description with the prompts as hints, product and feature, partner ID, example link, steps to reproduce, an optional test login, phone and up to 5 CC addresses." },
+      { card: "new-case-form-product-chosen", title: "New case form, product chosen, with suggestions", text: "Once a product is chosen the feature list follows it, and knowledge articles matching the subject are suggested before filing (Slack refreshes them as the subject is typed; Teams has **Check for answers**)." },
+      { card: "new-case-form-errors", title: "New case form with mistakes", text: "Each mistake is shown on its field, all at once, and every value typed is kept except the test password, which is never sent back to a client. A severity that does not fit the case type is warned about." },
+      { card: "severity-guide", title: "Severity guide", text: "The four severity definitions, the facts that decide severity, and a short guided chooser." },
+      { card: "severity-recommendation", title: "Severity recommendation", text: "What the guided chooser recommends from the answers, with a warning when the case type and severity do not fit (a feature request is S4)." },
+      { card: "notice-confirmation", title: "Case filed", text: "The confirmation after filing; the case card follows where the form was opened, and that thread follows the case." },
+    ],
+  },
+  {
+    title: "Case cards",
+    intro: "A case card is posted where the case was filed (or followed), and redrawn as the case changes. Its buttons are the actions this viewer may take now; in Teams they are `Action.Execute`, so the card updates for everyone in the conversation.",
+    screens: [
+      { card: "case-card-open", title: "Case card (customer view, open case)", text: "Number, subject, status, severity, owner, product, last update, the latest comments, and the customer's actions: Reply, Escalate, Recommend to close, Details." },
+      { card: "case-card-partner", title: "Case card, handed to a partner, close recommended", text: "The partner's name shows on the case once staff handed it over; after the customer recommends closing, the card says so until staff close it." },
+      { card: "case-card-closed-reopen", title: "Closed case, within the reopen window", text: "A closed case with its closing reason. Within the reopen window (7 days by default) a reply reopens it, so the card offers **Reopen**." },
+      { card: "case-card-closed-linked", title: "Closed case, after the reopen window", text: "After the window a reply cannot reopen the case; the card offers **New linked case** instead (here the case was closed as a duplicate of another)." },
+      { card: "triage-card", title: "Triage card (staff)", text: "What engineers see in the triage channel for each new case: the internal priority and every staff action (Take, Assign, Set In Progress, Ask customer, Internal note, Change severity, Set priority, Hand to partner, Close, Show test login)." },
+    ],
+  },
+  {
+    title: "Escalating",
+    intro: "A customer escalates from the case card's **Escalate** button or with `/case escalate N` (Slack) / `escalate N` (Teams).",
+    screens: [
+      { card: "escalation-form", title: "Escalation form", text: "The six reasons with their help text and a description of at most 250 characters. When the case has no earlier escalation the form warns that Requesting Management Attention is meant for an escalation that got no answer or an unsatisfying one." },
+      { card: "escalation-form-errors", title: "Escalation form with a mistake", text: "A description over the limit is refused on its field, with the text kept." },
+      { card: "escalation-ack", title: "Escalation acknowledgement", text: "The answer at once: when the next update comes, by the case's severity (S1 *Immediately*, S2 *Within the upcoming hours*, S3 and S4 *Will be handled within 24 hours*). The on-call channel (or management) is notified." },
+    ],
+  },
+  {
+    title: "Finding cases and answers",
+    intro: "Case views, search across what the user may see, and the knowledge base.",
+    screens: [
+      { card: "case-list", title: "A case view with paging", text: "`/case list [mine|open|account|closed]` in Slack, `my cases` / `open` / `account` / `closed` in Teams: All My Cases, My Open Cases, My Account's Open Cases, My Closed Cases, with Previous and Next." },
+      { card: "case-list-empty", title: "An empty case view", text: "What a view with nothing in it says." },
+      { card: "search-results", title: "Search results", text: "Cases, accounts and contacts matching the words, limited to what the user may see." },
+      { card: "knowledge-results", title: "Knowledge results", text: "`/case search words` (Slack) or `search words` (Teams) shows matching articles first; while filing, a matching article can end the filing." },
+      { card: "article", title: "A knowledge article", text: "An article opened in chat, with **This answered my question**, which ends a filing and is counted." },
+      { card: "rca-card", title: "An RCA", text: "A root-cause analysis (published for S1 incidents only) opened with **Read** on Slack's home tab; product updates look the same." },
+    ],
+  },
+  {
+    title: "Home",
+    intro: "Slack's App Home tab. Teams has no home dashboard yet (see [known limitations](known-limitations.md)); the picture shows the same card as the Adaptive Card renderer draws it.",
+    screens: [
+      { card: "home", title: "Home dashboard", text: "Open cases, recently viewed items, knowledge links, product updates and RCAs, with buttons to file a case and open the views." },
+    ],
+  },
+  {
+    title: "Staff forms",
+    intro: "Opened from the case card's or triage card's buttons. In Slack they are modals; in Teams, dialogs.",
+    screens: [
+      { card: "reply-form", title: "Reply", text: "A public comment on the case (customers use the same form)." },
+      { card: "internal-note-form", title: "Internal note", text: "A note only staff see; it goes only into staff threads. In a triage thread, a reply starting with `internal:` or `note:` does the same." },
+      { card: "ask-customer-form", title: "Ask the customer", text: "A question to the customer; the case becomes Pending Your Response and the clock starts (reminder after 5 days, automatic close after 10)." },
+      { card: "change-severity-form", title: "Change severity (with a mistake)", text: "A new severity with the reason the customer will see; here the reason is missing." },
+      { card: "set-priority-form", title: "Set priority", text: "The internal priority; it defaults to the severity and customers never see it." },
+      { card: "close-form", title: "Close", text: "Only staff close, with one of the six reasons (a duplicate names its original)." },
+      { card: "hand-to-partner-form", title: "Hand to a partner", text: "Hands the case to a certified partner: their support channel gets it, and their staff may see and answer it." },
+      { card: "assign-form", title: "Assign", text: "Gives the case to an engineer." },
+    ],
+  },
+  {
+    title: "Notices",
+    intro: "Short answers in the conversation.",
+    screens: [
+      { card: "notice-validation", title: "Please check what you entered", text: "A mistake outside a form (for example in a command), naming each field." },
+      { card: "notice-unexpected", title: "Something went wrong", text: "An unexpected failure: our words and a reference that support can find in the logs, never an exception's text." },
+      { card: "access-guidance", title: "Not set up yet", text: "What a chat user who is no contact (and no staff) is told: how to get access." },
+    ],
+  },
+];
+
+/** The Block Kit payload Slack's Block Kit Builder opens: a message's blocks, a modal's view, or the home view. */
+export function builderPayload(slack: unknown): unknown {
+  const value = slack as { view?: unknown; type?: string; blocks?: unknown[] };
+  if (value.view) return value.view;
+  if (value.type === "home") return value;
+  return { blocks: value.blocks };
+}
+
+export function builderLink(slack: unknown): string {
+  // encodeURIComponent leaves parentheses, which would end a Markdown link early.
+  const encoded = encodeURIComponent(JSON.stringify(builderPayload(slack))).replace(/\(/g, "%28").replace(/\)/g, "%29");
+  return `https://app.slack.com/block-kit-builder/#${encoded}`;
+}
+
+export const pictureFile = (card: string) => `${PICTURES_DIR}/${card}.png`;
+
+/** Which Adaptive Card each picture was drawn from (a hash of its JSON), so a test tells a stale picture. */
+export const PICTURES_INDEX = `${PICTURES_DIR}/drawn-from.json`;
+
+export function cardHash(teams: unknown): string {
+  return createHash("sha256").update(JSON.stringify(teams)).digest("hex").slice(0, 16);
+}
+
+/** Every card rendered for both platforms, by fixture name. */
+export function renderedCards() {
+  return Object.fromEntries(Object.entries(allCards()).map(([name, card]) => [name, renderBoth(card)]));
+}
+
+export function screensPage(): string {
+  const rendered = renderedCards();
+  const lines = [
+    "# Every screen",
+    "",
+    "<!-- Generated by `npm run docs:cards` (scripts/docs-screens.ts, scripts/docs-cards.ts); do not edit by hand.",
+    "     test/docs/screens.test.ts fails when this page is out of date or misses a card. -->",
+    "",
+    "Each card carebot shows, in its typical states, from the card tests' own fixtures",
+    "(`test/cards/fixtures.ts`; the sample case is Acme Media's 00010042). The pictures are",
+    "the **Teams** Adaptive Cards drawn by Microsoft's official renderer (the `adaptivecards`",
+    "package) in headless Chromium; Teams' own styling differs a little (fonts, colours).",
+    "Slack has no offline renderer, so for **Slack** each card links its Block Kit JSON (the",
+    "committed golden file the tests compare against) and a link that opens it in Slack's",
+    "Block Kit Builder (sign in to Slack to see it).",
+    "",
+    "To see them live without a workspace, see the local playground in [teams.md](teams.md).",
+    "",
+  ];
+  for (const section of SECTIONS) {
+    lines.push(`- [${section.title}](#${section.title.toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-")})`);
+  }
+  lines.push("");
+  for (const section of SECTIONS) {
+    lines.push(`## ${section.title}`, "", section.intro, "");
+    for (const screen of section.screens) {
+      const both = rendered[screen.card];
+      if (!both) throw new Error(`no card fixture named ${screen.card}`);
+      lines.push(
+        `### ${screen.title}`,
+        "",
+        screen.text,
+        "",
+        `![${screen.title}, in Teams](images/cards/${screen.card}.png)`,
+        "",
+        `Slack: [Block Kit JSON](../test/cards/__golden__/${screen.card}.slack.json) · [open in Block Kit Builder](${builderLink(both.slack)}) · Teams: [Adaptive Card JSON](../test/cards/__golden__/${screen.card}.teams.json)`,
+        "",
+      );
+    }
+  }
+  return lines.join("\n");
+}
