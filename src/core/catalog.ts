@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { CaseError } from "./errors.ts";
+import { serviceLevelsSchema } from "./sla/targets.ts";
 
 /**
  * Everything vendor-specific is configuration: products and features, severity
@@ -54,6 +55,8 @@ export const catalogSchema = z
     /** Links the home dashboard offers (knowledge center, documentation, status page). */
     knowledgeLinks: z.array(z.object({ title: z.string().min(1).max(75), url: z.url({ protocol: /^https?$/ }) })).max(10),
     escalationDescriptionMax: z.number().int().positive().max(3000),
+    /** Response targets, business hours and alerts (src/core/sla/targets.ts); the documented defaults when absent. */
+    serviceLevels: serviceLevelsSchema.optional(),
   })
   .strict()
   .refine((c) => c.timers.autoCloseAfterDays > c.timers.reminderAfterDays, {
