@@ -1,11 +1,20 @@
 import { TeamsInfo, type TurnContext } from "botbuilder";
 import type { Core, Ctx } from "../../core/index.ts";
 
+/**
+ * The tenant key of an activity that names no tenant. Teams always sends one; the Bot
+ * Framework Emulator and other local clients do not, and their users are then keyed under
+ * this constant (link one with `identity link --platform teams --tenant no-tenant`).
+ * Without it such an activity failed the core's identity check ("Too small: expected
+ * string to have >=1 characters") on its first message.
+ */
+export const NO_TENANT = "no-tenant";
+
 /** The tenant and user of an activity, as Teams identifies them (AAD object id when present). */
 export function teamsUser(context: TurnContext): { tenantId: string; userId: string } {
   const a = context.activity;
-  const tenantId = a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? "";
-  return { tenantId, userId: a.from?.aadObjectId ?? a.from?.id ?? "" };
+  const tenantId = a.conversation?.tenantId || (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id || NO_TENANT;
+  return { tenantId, userId: a.from?.aadObjectId || a.from?.id || "" };
 }
 
 /**
@@ -19,8 +28,15 @@ export function teamsCtx(core: Core, context: TurnContext): Ctx {
   const ref = { platform: "teams" as const, ...teamsUser(context) };
   return {
     actor: core.chatActor(ref, async () => {
-      const member = await TeamsInfo.getMember(context, context.activity.from.id);
-      return member.email ?? member.userPrincipalName;
+      try {
+        const member = await TeamsInfo.getMember(context, context.activity.from.id);
+        return member.email ?? member.userPrincipalName;
+      } catch (error) {
+        // Not on the roster (a local client's made-up user): nobody to match, so the
+        // person is told they are not set up. Any other failure stays a failure.
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
     }),
     source: "teams",
   };
