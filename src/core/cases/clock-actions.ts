@@ -2,6 +2,7 @@ import { recordAudit } from "../audit.ts";
 import { inTransaction, lockCase } from "../db/tx.ts";
 import type { CoreDeps } from "../deps.ts";
 import { enqueueNotification } from "../notify/outbox.ts";
+import { clocksAfter } from "../sla/case-clocks.ts";
 import { dueActions, type DueAction } from "./lifecycle.ts";
 import { formatCaseNumber } from "./presenter.ts";
 
@@ -36,7 +37,7 @@ export async function applyDueActions(deps: CoreDeps, caseId: string): Promise<D
         case "AUTO_CLOSE":
           await tx.case.update({
             where: { id: caseId },
-            data: { status: "CLOSED", statusChangedAt: now, closedAt: now, closeReason: "NO_RESPONSE", reminderSentAt: null, updatedAt: now },
+            data: { status: "CLOSED", statusChangedAt: now, closedAt: now, closeReason: "NO_RESPONSE", reminderSentAt: null, updatedAt: now, ...clocksAfter(deps.catalog, row, { kind: "status", to: "CLOSED" }, now) },
           });
           await recordAudit(tx, {
             caseId,

@@ -4,6 +4,7 @@ import { recordAudit } from "../audit.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { enqueueNotification } from "../notify/outbox.ts";
+import { clocksAfter } from "../sla/case-clocks.ts";
 import { parseInput } from "../validation.ts";
 import { changeCase, type CaseChange } from "./case-access.ts";
 import { readCaseView } from "./case-reader.ts";
@@ -55,7 +56,10 @@ export async function addComment(deps: CoreDeps, ctx: Ctx, ref: CaseRef, raw: Co
     }
     const reopened = actor.kind === "contact" ? await applyCustomerReplyRules(deps, ctx, change) : false;
     const comment = toCommentView({ ...data, author: authorOf(actor) });
-    await tx.case.update({ where: { id: row.id }, data: { updatedAt: now } });
+    // A public reply moves the service-level clocks (staff: the response is made; customer: an update is owed), in the same UPDATE.
+    const statusAfter = actor.kind === "contact" ? (statusAfterCustomerReply(row, now, deps.catalog.timers) ?? row.status) : row.status;
+    const clocks = input.internal ? {} : clocksAfter(deps.catalog, row, { kind: "reply", by: vendor ? "staff" : "customer", status: statusAfter }, now);
+    await tx.case.update({ where: { id: row.id }, data: { updatedAt: now, ...clocks } });
     await recordAudit(tx, {
       caseId: row.id,
       accountId: row.accountId,

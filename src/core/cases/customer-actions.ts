@@ -4,6 +4,7 @@ import { recordAudit, diff } from "../audit.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { enqueueNotification } from "../notify/outbox.ts";
+import { clocksAfter } from "../sla/case-clocks.ts";
 import { parseInput } from "../validation.ts";
 import { changeCase, type CaseChange } from "./case-access.ts";
 import { readCaseView } from "./case-reader.ts";
@@ -166,7 +167,9 @@ export function createCustomerActions(deps: CoreDeps) {
           },
           at: now,
         });
-        await tx.case.update({ where: { id: row.id }, data: { updatedAt: now } });
+        // The acknowledgement's promise becomes the next update's due time, in the same UPDATE.
+        const clocks = clocksAfter(deps.catalog, row, { kind: "escalated", management: toManagement }, now);
+        await tx.case.update({ where: { id: row.id }, data: { updatedAt: now, ...clocks } });
         return {
           case: await readCaseView(tx, actor, row.id, now, deps.catalog),
           escalationId,

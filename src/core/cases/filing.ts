@@ -7,6 +7,7 @@ import { inTransaction, isUniqueViolation, type Tx } from "../db/tx.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { enqueueNotification, type OutboxBell } from "../notify/outbox.ts";
+import { clocksAtFiling } from "../sla/case-clocks.ts";
 import { parseInput } from "../validation.ts";
 import { assertCan, resolveCaseId } from "./case-access.ts";
 import { presentCase, readCaseView, readFullCase } from "./case-reader.ts";
@@ -122,6 +123,8 @@ async function fileInTransaction(
       idempotencyKey: input.idempotencyKey,
       createdAt: now,
       updatedAt: now,
+      // The first-response clock starts with the case, in the same INSERT.
+      ...clocksAtFiling(deps.catalog, { accountId: account.id, caseType: input.caseType, severity: input.severity }, now),
     },
     select: { id: true, number: true },
   });

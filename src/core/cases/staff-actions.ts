@@ -3,6 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
+import { clocksAfter } from "../sla/case-clocks.ts";
 import { parseInput } from "../validation.ts";
 import { changeCase, resolveCaseId, type CaseChange } from "./case-access.ts";
 import { readCaseView } from "./case-reader.ts";
@@ -92,7 +93,7 @@ export function createStaffActions(deps: CoreDeps) {
         }
         await applyTransition(change, ctx.source, {
           action: "case.status",
-          data: statusData(status, change.now),
+          data: { ...statusData(status, change.now), ...clocksAfter(deps.catalog, change.row, { kind: "status", to: status }, change.now) },
           changes: { status: [change.row.status, status] },
           event: status === "PENDING" ? "case.pending" : "case.status_changed",
           payload: { from: change.row.status, to: status },
@@ -113,7 +114,7 @@ export function createStaffActions(deps: CoreDeps) {
         );
         await applyTransition(change, ctx.source, {
           action: "case.severity",
-          data: { severity: input.severity },
+          data: { severity: input.severity, ...clocksAfter(deps.catalog, change.row, { kind: "severity", to: input.severity }, change.now) },
           changes: { severity: [change.row.severity, input.severity], reason: input.reason, commentId },
           event: "case.severity_changed",
           payload: { from: change.row.severity, to: input.severity, reason: input.reason, commentId },
@@ -141,7 +142,8 @@ export function createStaffActions(deps: CoreDeps) {
         const commentId = await systemComment(change, ctx.source, body);
         await applyTransition(change, ctx.source, {
           action: "case.pending",
-          data: statusData("PENDING", change.now),
+          // A public answer: the first response is made, and nothing is owed while the customer is asked.
+          data: { ...statusData("PENDING", change.now), ...clocksAfter(deps.catalog, change.row, { kind: "reply", by: "staff", status: "PENDING" }, change.now) },
           changes: { status: [change.row.status, "PENDING"], commentId },
           event: "case.pending",
           payload: { commentId, from: change.row.status, to: "PENDING", author: "name" in change.actor ? change.actor.name : "Support" },
@@ -162,6 +164,7 @@ export function createStaffActions(deps: CoreDeps) {
           action: "case.closed",
           data: {
             ...statusData("CLOSED", change.now),
+            ...clocksAfter(deps.catalog, change.row, { kind: "status", to: "CLOSED" }, change.now),
             closedAt: change.now,
             closeReason: input.reason,
             closeNote: input.note ?? null,
