@@ -169,6 +169,8 @@ export const CATALOG_MEANINGS: Readonly<Record<string, string>> = {
   maxCc: "The most email addresses a case may copy.",
   knowledgeLinks: "Links the home dashboard offers (knowledge center, documentation, status page).",
   escalationDescriptionMax: "The most characters an escalation's description may hold.",
+  serviceLevels:
+    "Service levels (src/core/sla/targets.ts): business hours, time zone and holidays; per severity the first-response, next-update, in-progress-update and escalation-acknowledgement targets in business or calendar minutes (S1 1 hour around the clock, S2 4 business hours, S3 1 business day, S4 2); the warning share (0.75); service packages per account; per case type (a feature request has no response clock). Each inner key has its default.",
 };
 
 function summariseDefault(value: unknown): string {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { CaseError } from "./errors.ts";
-import { serviceLevelsSchema } from "./sla/targets.ts";
+import { DEFAULT_SERVICE_LEVELS, serviceLevelsSchema } from "./sla/targets.ts";
 
 /**
  * Everything vendor-specific is configuration: products and features, severity
@@ -257,6 +257,7 @@ export const DEFAULT_CATALOG: Catalog = {
   maxCc: 5,
   escalationDescriptionMax: 250,
   knowledgeLinks: [],
+  serviceLevels: DEFAULT_SERVICE_LEVELS,
 };
 
 /**
