@@ -3,9 +3,9 @@ import { startHttpServer, type HttpServer } from "./adapters/http/server.ts";
 import { slackEnabled, teamsEnabled, type Config } from "./config.ts";
 import { startTeamsAdapter, type TeamsAdapter } from "./adapters/teams/app.ts";
 import { startSlackAdapter, type SlackAdapter } from "./adapters/slack/app.ts";
-import { createDeliveryWorker, type DeliveryChannel, type DeliveryWorker } from "./delivery/worker.ts";
-import { createSweeper, type Sweeper } from "./delivery/sweeper.ts";
-import { emailChannel } from "./delivery/channels.ts";
+import { deliveryChannels } from "./delivery/channels.ts";
+import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.ts";
+import { createSweeper, type Sweeper } from "./sweeper.ts";
 import { loadCatalog } from "./core/catalog.ts";
 import { systemClock, type Clock } from "./core/clock.ts";
 import { CredentialVault, loadVaultKey } from "./core/crypto/credentials.ts";
@@ -13,6 +13,7 @@ import { IN_MEMORY, openDatabase, type Database } from "./core/db/connect.ts";
 import { applyMigrations, migrationsUpToDate } from "./core/db/migrate.ts";
 import { loadDemoData } from "./core/demo/demo-data.ts";
 import { createCore, type Core } from "./core/index.ts";
+import { listenForOutbox, type OutboxListener } from "./core/notify/outbox-listener.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
 /**
@@ -105,12 +106,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (!slack) logger.info("slack adapter off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on");
     const teams = teamsEnabled(config) ? startTeamsAdapter({ config, core, logger, http }) : undefined;
     if (!teams) logger.info("teams adapter off: set TEAMS_APP_ID and TEAMS_APP_PASSWORD (or TEAMS_LOCAL=on for the Emulator) to turn it on");
-    const channels: DeliveryChannel[] = [slack?.delivery, teams?.delivery, ...emailChannel(config, core, logger)].filter((c): c is DeliveryChannel => c !== undefined);
+    const channels = deliveryChannels(config, core, logger);
     // Without a channel the outbox simply waits: nothing is marked delivered that went nowhere.
-    const worker = channels.length
-      ? createDeliveryWorker({ core, clock: options.clock ?? systemClock, logger, channels, intervalMs: config.DELIVERY_INTERVAL_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS, batchSize: config.DELIVERY_BATCH_SIZE, leaseMs: config.DELIVERY_LEASE_MS })
-      : undefined;
-    if (worker && !options.manualDelivery) worker.start();
+    const worker = channels.length ? startDelivery({ config, db, core, logger, clock: options.clock ?? systemClock, channels, manual: options.manualDelivery }) : undefined;
     const sweeper = createSweeper({ core, logger, intervalMs: config.SWEEP_INTERVAL_MS });
     if (!options.manualDelivery) sweeper.start();
 
@@ -133,4 +131,44 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await db.close();
     throw error;
   }
+}
+
+/**
+ * The delivery worker of a process (the server or `npm run worker`), woken at once by
+ * this process's own commits (core.outbox.onReady) and, on a PostgreSQL server, by every
+ * other process's (LISTEN/NOTIFY); an in-memory PGlite belongs to this process alone.
+ * Stopping the worker closes its listening connection.
+ */
+export function startDelivery(options: {
+  config: Config;
+  db: Database;
+  core: Core;
+  logger: Logger;
+  clock: Clock;
+  channels: ReturnType<typeof deliveryChannels>;
+  /** Tests drive the worker themselves (runOnce): not started, nothing listened for. */
+  manual?: boolean;
+}): DeliveryWorker {
+  const { config, db, logger } = options;
+  const url = config.DATABASE_URL ?? db.embedded?.url;
+  const listener: OutboxListener | undefined = !options.manual && db.kind !== "pglite" && url ? listenForOutbox({ url, logger }) : undefined;
+  const worker = createDeliveryWorker({
+    core: options.core,
+    clock: options.clock,
+    logger,
+    channels: options.channels,
+    intervalMs: config.DELIVERY_INTERVAL_MS,
+    maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+    batchSize: config.DELIVERY_BATCH_SIZE,
+    leaseMs: config.DELIVERY_LEASE_MS,
+    wakeSources: listener ? [listener.subscribe] : [],
+  });
+  if (!options.manual) worker.start();
+  return {
+    ...worker,
+    stop: async () => {
+      await worker.stop();
+      await listener?.close();
+    },
+  };
 }

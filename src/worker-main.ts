@@ -1,10 +1,9 @@
-import { coreFromConfig, openAppDatabase } from "./app.ts";
+import { coreFromConfig, openAppDatabase, startDelivery } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { systemClock } from "./core/clock.ts";
 import { applyMigrations } from "./core/db/migrate.ts";
 import { toCaseError } from "./core/errors.ts";
 import { deliveryChannels } from "./delivery/channels.ts";
-import { createDeliveryWorker } from "./delivery/worker.ts";
 import { createLogger, installLastResortHandlers } from "./logger.ts";
 
 /**
@@ -12,7 +11,8 @@ import { createLogger, installLastResortHandlers } from "./logger.ts";
  * Several may run on one PostgreSQL: they claim notifications with SKIP LOCKED and
  * share receipts, so none is lost or sent twice to one destination. Without
  * DATABASE_URL it connects to the embedded PostgreSQL server on DATA_DIR (the running
- * server's, or one it starts and stops itself).
+ * server's, or one it starts and stops itself). It is woken at once when any process
+ * commits a notification (LISTEN/NOTIFY), not at its next poll.
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -28,8 +28,7 @@ async function main(): Promise<void> {
     logger.fatal("no delivery channel configured (Slack or Teams): nothing to do");
     process.exit(78);
   }
-  const worker = createDeliveryWorker({ core, clock: systemClock, logger, channels, intervalMs: config.DELIVERY_INTERVAL_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS, batchSize: config.DELIVERY_BATCH_SIZE, leaseMs: config.DELIVERY_LEASE_MS });
-  worker.start();
+  const worker = startDelivery({ config, db, core, logger, clock: systemClock, channels });
   logger.info({ channels: channels.map((c) => c.name) }, "delivery worker running");
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {

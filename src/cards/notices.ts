@@ -1,4 +1,7 @@
+import type { Catalog } from "../core/catalog.ts";
+import type { CaseView } from "../core/cases/presenter.ts";
 import { labelledFieldMessage, type CaseError } from "../core/errors.ts";
+import { unhandledEvent, type NotificationBody, type NotificationPayload } from "../core/notify/events.ts";
 import type { MessageCard, Tone } from "./model.ts";
 
 /** Confirmations, errors, validation messages and access guidance. */
@@ -44,4 +47,100 @@ export function buildAccessGuidance(): MessageCard {
 
 export function buildConfirmation(title: string, text: string): MessageCard {
   return buildNotice({ tone: "good", title, text });
+}
+
+/** Who reads a notice: customers (their threads, DMs, CC email) or support staff (staff threads). */
+export type NoticeAudience = "CUSTOMER" | "STAFF";
+
+/** One notice of an outbox event, for one audience. */
+export interface EventNotice {
+  audience: NoticeAudience;
+  card: MessageCard;
+}
+
+const both = (card: MessageCard): EventNotice[] => [
+  { audience: "CUSTOMER", card },
+  { audience: "STAFF", card },
+];
+
+/**
+ * What each outbox event says, to whom: built once here for chat (Slack, Teams) and
+ * email alike; the channels decide only where and how to send it. `view` is the case as
+ * the reader's side sees it (a customer's view has no internal notes, so an internal
+ * comment has no customer notice). A new case and an escalation also reach channels
+ * as cards (the triage card, escalationLabel); their notices here are for the customer.
+ */
+export function eventNotices(n: NotificationBody, view: CaseView, catalog: Pick<Catalog, "timers">): EventNotice[] {
+  const number = n.payload.number;
+  const notice = (title: string, text: string, tone?: Tone) => buildNotice({ title, text, tone });
+  switch (n.event) {
+    case "case.filed":
+      return [{ audience: "CUSTOMER", card: notice(`Case ${view.number} was filed`, `${view.contact.name} filed "${view.subject}" (${view.severity}).`) }];
+    case "case.comment": {
+      const comment = view.comments.find((c) => c.id === n.payload.commentId);
+      if (!comment) return [];
+      const card = commentCard(view, comment);
+      return comment.internal ? [{ audience: "STAFF", card }] : both(card);
+    }
+    case "case.pending": {
+      const question = view.comments.find((c) => c.id === n.payload.commentId)?.body;
+      return [
+        { audience: "CUSTOMER", card: notice(`Support needs your response on case ${view.number}`, question ?? "Please reply with what support asked for.", "warning") },
+        { audience: "STAFF", card: notice(`Case ${view.number} is pending the customer`, question ?? "") },
+      ];
+    }
+    case "case.escalated":
+      return [{ audience: "CUSTOMER", card: notice(`Escalation of case ${number} received`, `Next update: ${n.payload.acknowledgement}. The update itself will follow here.`) }];
+    case "case.status_changed":
+      return both(notice(`Case ${number} is ${n.payload.to === "IN_PROGRESS" ? "in progress" : n.payload.to.toLowerCase()}`, "Support is working on it."));
+    case "case.reopened":
+      return both(notice(`Case ${number} was reopened`, "Your reply reopened the case; support will pick it up."));
+    case "case.closed":
+      return both(notice(`Case ${number} was closed`, closedText(n.payload, catalog)));
+    case "case.reminder":
+      return [
+        {
+          audience: "CUSTOMER",
+          card: notice(`Case ${number} is waiting for your response`, `Support asked you a question and is waiting. Without a reply the case closes automatically after ${n.payload.closesAfterDays} days.`),
+        },
+      ];
+    case "case.severity_changed":
+      return both(notice(`Severity of case ${number} changed from ${n.payload.from} to ${n.payload.to}`, n.payload.reason ?? ""));
+    case "case.assigned":
+      return [{ audience: "STAFF", card: notice(`Case ${number} is with ${n.payload.owner || "an engineer"}`, "An engineer owns the case now.") }];
+    case "case.recommend_close":
+      return [{ audience: "STAFF", card: notice(`Closing case ${number} was recommended`, `${n.payload.by || "The customer"} suggests closing it.${n.payload.note ? ` "${n.payload.note}"` : ""}`) }];
+    case "case.partner_handoff":
+      return both(notice(`Case ${number} was handed to ${n.payload.partner}`, "The certified partner answers on this case; you keep this thread."));
+    default:
+      return unhandledEvent(n);
+  }
+}
+
+/** The reopen window is the one the case closed under (the catalog's, when the notification did not say). */
+function closedText(p: NotificationPayload<"case.closed">, catalog: Pick<Catalog, "timers">): string {
+  const days = p.reopenWindowDays ?? catalog.timers.reopenWindowDays;
+  const reopen = `Reply within ${days} ${days === 1 ? "day" : "days"} to reopen it.`;
+  return p.automatic ? `We did not hear back, so the case was closed (${p.reasonLabel}). ${reopen}` : `Reason: ${p.reasonLabel}.${p.note ? ` ${p.note}` : ""} ${reopen}`;
+}
+
+/** What an escalation's card in the on-call or management channel says above the case. */
+export function escalationLabel(p: NotificationPayload<"case.escalated">): { label: string; text: string; summary: string } {
+  return {
+    label: `Escalated by ${p.by}: ${p.reasonLabel} (promised: ${p.acknowledgement})`,
+    text: p.description,
+    summary: `Escalation on case ${p.number}: ${p.reasonLabel}`,
+  };
+}
+
+/** A comment as it is relayed into other threads (and CC email), with its author's name. */
+export function commentCard(view: CaseView, comment: CaseView["comments"][number]): MessageCard {
+  return {
+    surface: "message",
+    summary: `${comment.author?.name ?? "Support"} on case ${view.number}: ${comment.body}`,
+    blocks: [
+      { type: "labelled", label: `${comment.author?.name ?? "Support"}${comment.internal ? " · internal note" : ""}`, text: comment.body },
+      { type: "context", text: `Case ${view.number} · reply in this thread to answer` },
+    ],
+  };
 }

@@ -1,86 +1,109 @@
 import { linkChatIdentityByEmail, type ActorRef, type ChatRef } from "./accounts/actors.ts";
-import { createDirectory } from "./accounts/directory.ts";
+import { createDirectory, type Directory } from "./accounts/directory.ts";
+import type { Catalog } from "./catalog.ts";
 import { applyDueActions } from "./cases/clock-actions.ts";
-import { addComment } from "./cases/comments.ts";
-import { createCustomerActions } from "./cases/customer-actions.ts";
-import { fileCase } from "./cases/filing.ts";
-import { filingChoices } from "./cases/filing-choices.ts";
+import { addComment, type CommentResult } from "./cases/comments.ts";
+import { createCustomerActions, type CustomerActions } from "./cases/customer-actions.ts";
+import { fileCase, type FileCaseResult } from "./cases/filing.ts";
+import { filingChoices, type FilingChoices } from "./cases/filing-choices.ts";
+import type { DueAction } from "./cases/lifecycle.ts";
 import { createCaseQueries } from "./cases/queries.ts";
 import type { CaseRef, CommentInput, FileCaseInput } from "./cases/schemas.ts";
-import { createStaffActions } from "./cases/staff-actions.ts";
+import { createStaffActions, type StaffActions } from "./cases/staff-actions.ts";
+import { sweep, upcomingActions, type SweepResult, type UpcomingAction } from "./cases/sweeps.ts";
 import type { CoreDeps, Ctx } from "./deps.ts";
 import { createThreads, firstDelivery } from "./follow/threads.ts";
-import { sweep, upcomingActions } from "./cases/sweeps.ts";
-import { claimNotifications, deliverOnce, listNotifications, markDelivered, markFailed, retryNotifications, type NotificationRow } from "./notify/deliveries.ts";
-import { createOutboxBell } from "./notify/outbox.ts";
 import { createKnowledge } from "./knowledge/knowledge.ts";
+import { createOutboxBell } from "./notify/outbox.ts";
+import { createOutbox, type Outbox } from "./notify/outbox-service.ts";
 import { createPublications } from "./publications.ts";
-import { createSearch } from "./search.ts";
+import { createSearch, type Search } from "./search.ts";
+
+type CaseQueries = ReturnType<typeof createCaseQueries>;
+
+/** Everything a case goes through: filing, reading, commenting, the customers' and staff's actions, the clock. */
+export interface CaseService extends CustomerActions, StaffActions {
+  file(ctx: Ctx, input: FileCaseInput): Promise<FileCaseResult>;
+  get: CaseQueries["get"];
+  list: CaseQueries["list"];
+  viewForAudience: CaseQueries["viewForAudience"];
+  assertVisible: CaseQueries["assertVisible"];
+  comment(ctx: Ctx, ref: CaseRef, input: CommentInput): Promise<CommentResult>;
+  /** What the new-case form offers this filer: accounts, contacts, and who they are. */
+  filingChoices(ctx: Ctx): Promise<FilingChoices>;
+  /** For the clock sweeps: apply whatever is due for one case, once. */
+  applyDueActions(caseId: string): Promise<DueAction[]>;
+  /** One sweep of the clock: every case with something due, until none is left. */
+  sweep(): Promise<SweepResult>;
+  /** What the sweeps will do next, soonest first (for the operator). */
+  upcomingActions(limit?: number): Promise<UpcomingAction[]>;
+}
 
 /**
- * The one case service. Slack, Teams, the CLI and the sweeps all call this; every
- * read and write inside checks the actor's permissions against the database.
+ * The one case service. Slack, Teams, the CLI, the delivery workers and the sweeps all
+ * call this; every read and write inside checks the actor's permissions against the
+ * database. Written out (not inferred from the factories' spreads), so what the core
+ * offers is read here, and a factory that stops offering something fails to compile.
  */
-export function createCore(deps: CoreDeps) {
+export interface Core {
+  catalog: Catalog;
+  cases: CaseService;
+  directory: Directory;
+  threads: ReturnType<typeof createThreads>;
+  publications: ReturnType<typeof createPublications>;
+  knowledge: ReturnType<typeof createKnowledge>;
+  /** The outbox's delivery side, for the delivery workers and their channels. */
+  outbox: Outbox;
+  /**
+   * The actor of a verified chat identity, resolved with the person and their place in
+   * one statement on each call; a first-time user is linked by the email their platform
+   * reports (`lookupEmail` runs only then).
+   */
+  chatActor(ref: ChatRef, lookupEmail: () => Promise<string | undefined>): ActorRef;
+  /** True the first time a platform delivery id (Slack event_id, Teams activity id) is seen. */
+  firstDelivery(platform: "slack" | "teams", eventId: string): Promise<boolean>;
+  /** Cases, accounts and contacts the actor may see that match. */
+  search: Search["search"];
+  /** Recently viewed items, including views noted a moment ago (deferred after answering). */
+  recent: Search["recent"];
+}
+
+export function createCore(deps: CoreDeps): Core {
   const queries = createCaseQueries(deps);
   const search = createSearch(deps);
   const bell = createOutboxBell();
   return {
     catalog: deps.catalog,
     cases: {
-      file: (ctx: Ctx, input: FileCaseInput) => fileCase(deps, ctx, input, bell),
+      file: (ctx, input) => fileCase(deps, ctx, input, bell),
       get: queries.get,
       list: queries.list,
       viewForAudience: queries.viewForAudience,
       assertVisible: queries.assertVisible,
-      comment: (ctx: Ctx, ref: CaseRef, input: CommentInput) => addComment(deps, ctx, ref, input),
-      /** What the new-case form offers this filer: accounts, contacts, and who they are. */
-      filingChoices: (ctx: Ctx) => filingChoices(deps, ctx),
+      comment: (ctx, ref, input) => addComment(deps, ctx, ref, input),
+      filingChoices: (ctx) => filingChoices(deps, ctx),
       ...createCustomerActions(deps),
       ...createStaffActions(deps),
-      /** For the clock sweeps: apply whatever is due for one case, once. */
-      applyDueActions: (caseId: string) => applyDueActions(deps, caseId),
-      /** One sweep of the clock: every case with something due, until none is left. */
+      applyDueActions: (caseId) => applyDueActions(deps, caseId),
       sweep: () => sweep(deps),
-      /** What the sweeps will do next, soonest first (for the operator). */
-      upcomingActions: (limit?: number) => upcomingActions(deps, limit),
+      upcomingActions: (limit) => upcomingActions(deps, limit),
     },
     directory: createDirectory(deps),
     threads: createThreads(deps),
     publications: createPublications(deps),
     knowledge: createKnowledge(deps),
-    /** The outbox's delivery side, for the delivery worker and its channels. */
-    outbox: {
-      claim: (limit: number, leaseMs: number) => claimNotifications(deps.prisma, { now: deps.clock.now(), limit, leaseMs }),
-      markDelivered: (id: string) => markDelivered(deps.prisma, id, deps.clock.now()),
-      markFailed: (row: NotificationRow, options: { error: string; retryAt: Date; maxAttempts: number }) => markFailed(deps.prisma, row, options),
-      /** Sends to one destination once per notification; a retry skips destinations already reached. */
-      once: (notificationId: string, target: string, send: () => Promise<string | undefined>) =>
-        deliverOnce(deps.prisma, notificationId, target, () => deps.clock.now(), send),
-      list: (status: "pending" | "failed" | "dead" | "delivered", limit = 50) => listNotifications(deps.prisma, { status, limit }),
-      retry: (options: { id?: string; dead?: boolean }) => retryNotifications(deps.prisma, { ...options, now: deps.clock.now() }),
-      /** Called (in this process) after a change commits whose notification someone is waiting for; returns the unsubscribe function. */
-      onReady: (listener: () => void) => bell.subscribe(listener),
-    },
-    /**
-     * The actor of a verified chat identity, resolved with the person and their place in
-     * one statement on each call; a first-time user is linked by the email their platform
-     * reports (`lookupEmail` runs only then).
-     */
-    chatActor: (ref: ChatRef, lookupEmail: () => Promise<string | undefined>): ActorRef => ({
+    outbox: createOutbox(deps, bell),
+    chatActor: (ref, lookupEmail) => ({
       chat: ref,
       link: async (db) => linkChatIdentityByEmail(db, ref, await lookupEmail(), deps.clock.now()),
     }),
-    /** True the first time a platform delivery id (Slack event_id, Teams activity id) is seen. */
-    firstDelivery: (platform: "slack" | "teams", eventId: string) => firstDelivery(deps, platform, eventId),
-    ...search,
-    /** Recently viewed items, including views noted a moment ago (deferred after answering). */
-    recent: async (...args: Parameters<typeof search.recent>) => {
+    firstDelivery: (platform, eventId) => firstDelivery(deps, platform, eventId),
+    search: search.search,
+    recent: async (...args) => {
       await queries.settled();
       return search.recent(...args);
     },
   };
 }
 
-export type Core = ReturnType<typeof createCore>;
 export type { CoreDeps, Ctx };

@@ -1,34 +1,39 @@
 import { WebClient } from "@slack/web-api";
+import { boltLogger } from "../adapters/slack/bolt-logger.ts";
 import { createSlackDelivery } from "../adapters/slack/delivery.ts";
 import { createTeamsCloudAdapter } from "../adapters/teams/app.ts";
 import { createTeamsDelivery } from "../adapters/teams/delivery.ts";
 import { slackEnabled, teamsEnabled, type Config } from "../config.ts";
 import type { Core } from "../core/index.ts";
+import type { DeliveryChannel } from "../core/notify/delivery-port.ts";
 import type { Logger } from "../logger.ts";
 import { createEmailDelivery } from "./email.ts";
-import type { DeliveryChannel } from "./worker.ts";
 
 /**
- * The delivery channels a process without the chat endpoints needs (the delivery-only
- * worker): the same Slack and Teams deliveries the server uses, built from config.
+ * The delivery channels, built from config in one place for every process that
+ * delivers: the server (src/app.ts) and the delivery-only workers (src/worker-main.ts).
+ * Slack gets its own Web API client that fails fast on 429 (the outbox reschedules at
+ * Retry-After instead of blocking a worker); Teams its own botbuilder adapter with the
+ * bot's credentials; email when SMTP_URL is set.
  */
 export function deliveryChannels(config: Config, core: Core, logger: Logger): DeliveryChannel[] {
   const channels: DeliveryChannel[] = [];
   if (slackEnabled(config)) {
-    const client = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+    const client = new WebClient(config.SLACK_BOT_TOKEN, {
+      slackApiUrl: config.SLACK_API_URL,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      logger: boltLogger(logger),
+    });
     channels.push(createSlackDelivery({ core, client, config, logger }));
   }
   if (teamsEnabled(config)) {
     channels.push(createTeamsDelivery({ core, adapter: createTeamsCloudAdapter(config), botAppId: config.TEAMS_APP_ID ?? "", config, logger }));
   }
-  return [...channels, ...emailChannel(config, core, logger)];
-}
-
-/** Email to CC addresses, when SMTP_URL is set: the same in the server and in delivery-only workers. */
-export function emailChannel(config: Config, core: Core, logger: Logger): DeliveryChannel[] {
-  if (!config.SMTP_URL) {
+  if (config.SMTP_URL) {
+    channels.push(createEmailDelivery({ core, smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, logger }));
+  } else {
     logger.info("email off: set SMTP_URL to copy CC addresses on case updates");
-    return [];
   }
-  return [createEmailDelivery({ core, smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, logger })];
+  return channels;
 }

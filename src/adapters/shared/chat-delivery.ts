@@ -2,12 +2,11 @@ import { z } from "zod";
 import * as cards from "../../cards/index.ts";
 import type { CaseOrigin } from "../../core/cases/schemas.ts";
 import type { FollowedThread } from "../../core/follow/threads.ts";
+import { escalationLabel, eventNotices, type EventNotice, type NoticeAudience } from "../../cards/notices.ts";
 import type { Core, Ctx } from "../../core/index.ts";
-import type { NotificationRow } from "../../core/notify/deliveries.ts";
-import { readCaseFiledPayload } from "../../core/notify/outbox.ts";
-import { CannotDeliver, type DeliveryChannel } from "../../delivery/worker.ts";
+import { CannotDeliver, type DeliveryChannel } from "../../core/notify/delivery-port.ts";
+import { unhandledEvent, type ClaimedNotification, type NotificationPayload } from "../../core/notify/events.ts";
 import type { Logger } from "../../logger.ts";
-import { AUDIENCE, commentCard, notice, type Payload } from "./delivery-messages.ts";
 
 /**
  * Delivering the outbox into a chat platform: which event goes where is decided
@@ -41,6 +40,12 @@ export interface ChatPlatform {
    * a reply inside a channel thread, the message in a chat) and says where it landed. Without it, this platform's customers get no card from the outbox.
    */
   postToOrigin?(origin: CaseOrigin, card: cards.MessageCard): Promise<OriginLanding>;
+  /**
+   * The same platform restricted to destinations on this machine (Teams local mode: a
+   * loopback serviceUrl), for demo data: its cards may reach the local playground, never a
+   * real channel. Absent (Slack): every destination of a demo case is refused.
+   */
+  demo?: ChatPlatform;
 }
 
 /**
@@ -74,10 +79,12 @@ async function allTried(...steps: (() => Promise<void>)[]): Promise<void> {
   }
   if (failure) throw failure.error;
 }
-type Audience = "CUSTOMER" | "STAFF";
+type Audience = NoticeAudience;
+/** Recorded (as a refused receipt) for each destination a demo case's notification is kept from. */
+export const DEMO_REFUSED = "demo data is not delivered to real destinations";
 
-export function createChatDelivery(core: Core, chat: ChatPlatform, logger: Logger): DeliveryChannel {
-  const log = logger.child({ module: `delivery/${chat.platform}` });
+export function createChatDelivery(core: Core, platform: ChatPlatform, logger: Logger): DeliveryChannel {
+  const log = logger.child({ module: `delivery/${platform.platform}` });
 
   /**
    * One destination, once. A destination refused for good (CannotDeliver: a stored
@@ -85,7 +92,7 @@ export function createChatDelivery(core: Core, chat: ChatPlatform, logger: Logge
    * notification still reaches every other thread, channel and email, and no retry
    * tries that destination again.
    */
-  const once = async (n: NotificationRow, target: string, send: () => Promise<string | undefined>) => {
+  const once = async (n: ClaimedNotification, target: string, send: () => Promise<string | undefined>) => {
     let sent;
     try {
       sent = await core.outbox.once(n.id, target, send);
@@ -98,7 +105,7 @@ export function createChatDelivery(core: Core, chat: ChatPlatform, logger: Logge
     return sent.externalId?.startsWith(REFUSED) ? { ...sent, externalId: null } : sent;
   };
 
-  async function toThreads(n: NotificationRow, threads: FollowedThread[], audiences: Audience[], card: cards.MessageCard, all: FollowedThread[], dm = true) {
+  async function toThreads(chat: ChatPlatform, n: ClaimedNotification, threads: FollowedThread[], audiences: Audience[], card: cards.MessageCard, all: FollowedThread[], dm = true) {
     for (const t of threads.filter((x) => audiences.includes(x.audience))) await once(n, `thread:${t.channelId}:${t.threadId}`, () => chat.postInThread(t, card));
     // No customer thread anywhere (on any platform): the customer hears about their case directly.
     if (dm && chat.dmFallback && n.caseId && audiences.includes("CUSTOMER") && !all.some((t) => t.audience === "CUSTOMER")) {
@@ -107,7 +114,7 @@ export function createChatDelivery(core: Core, chat: ChatPlatform, logger: Logge
     }
   }
 
-  async function toChannel(n: NotificationRow, target: string, channelId: string, card: cards.MessageCard, follow?: { number: string; audience: Audience }) {
+  async function toChannel(chat: ChatPlatform, n: ClaimedNotification, target: string, channelId: string, card: cards.MessageCard, follow?: { number: string; audience: Audience }) {
     const sent = await once(n, target, () => chat.postInChannel(channelId, card));
     if (follow && sent.externalId) {
       const reference = await chat.threadReference?.(channelId, sent.externalId);
@@ -116,7 +123,7 @@ export function createChatDelivery(core: Core, chat: ChatPlatform, logger: Logge
   }
 
   /** The customer's card where they filed the case; its thread then follows the case for them. Once per notification (receipt "origin"). */
-  async function toOrigin(n: NotificationRow, caseId: string, origin: CaseOrigin) {
+  async function toOrigin(chat: ChatPlatform, n: ClaimedNotification, caseId: string, origin: CaseOrigin) {
     const postToOrigin = chat.postToOrigin;
     if (!postToOrigin) {
       // Nothing to retry: this platform's adapter posts no origin cards (yet); the triage card still goes out.
@@ -142,86 +149,108 @@ export function createChatDelivery(core: Core, chat: ChatPlatform, logger: Logge
     });
   }
 
-  async function refreshRoots(caseId: string, threads: FollowedThread[]) {
+  async function refreshRoots(chat: ChatPlatform, caseId: string, threads: FollowedThread[]) {
     for (const t of threads) {
       const view = await core.cases.viewForAudience(caseId, t.audience);
       await chat.refreshRoot(t, t.audience === "STAFF" ? cards.buildTriageCard(view, core.catalog) : cards.buildCaseCard(view, core.catalog));
     }
   }
 
-  async function deliver(n: NotificationRow): Promise<void> {
-    if (!n.caseId) return;
-    const p = (n.payload ?? {}) as Payload;
-    const all = await core.threads.threadsOf(n.caseId);
+  /** Each notice to the threads of its audience (comment: not back into the thread it came from). */
+  async function toAudiences(chat: ChatPlatform, n: ClaimedNotification, threads: FollowedThread[], notices: EventNotice[], all: FollowedThread[], dm = true) {
+    for (const { audience, card } of notices) await toThreads(chat, n, threads, [audience], card, all, dm);
+  }
+
+  /**
+   * Where each event goes on this platform; the words come from eventNotices (src/cards),
+   * the same for every platform and for email. Exhaustive: a new event does not compile
+   * until it has a route here.
+   */
+  async function deliverVia(chat: ChatPlatform, n: ClaimedNotification, caseId: string): Promise<void> {
+    const all = await core.threads.threadsOf(caseId);
     const mine = all.filter((t) => t.platform === chat.platform);
+    const notices = async () => eventNotices(n, await core.cases.viewForAudience(caseId, "STAFF"), core.catalog);
 
     switch (n.event) {
       case "case.filed": {
-        const { origin } = readCaseFiledPayload(n.payload);
-        const caseId = n.caseId;
+        const { origin } = n.payload;
         const triage = chat.channels.triage;
         // The customer's card first (they are waiting for it), but a card that cannot be posted does not keep
         // the case from triage: both are tried, the first failure is retried (receipts skip what went out).
         await allTried(
           async () => {
-            if (origin?.platform === chat.platform) await toOrigin(n, caseId, origin);
+            if (origin?.platform === chat.platform) await toOrigin(chat, n, caseId, origin);
           },
           async () => {
             if (!triage) return;
             const view = await core.cases.viewForAudience(caseId, "STAFF");
-            await toChannel(n, "triage", triage, cards.buildTriageCard(view, core.catalog), { number: view.number, audience: "STAFF" });
+            await toChannel(chat, n, "triage", triage, cards.buildTriageCard(view, core.catalog), { number: view.number, audience: "STAFF" });
           },
         );
         return;
       }
       case "case.comment": {
-        const origin = p.originThread as { platform?: string; channelId?: string; threadId?: string } | null | undefined;
-        const view = await core.cases.viewForAudience(n.caseId, "STAFF");
-        const comment = view.comments.find((c) => c.id === p.commentId);
-        if (!comment) return;
+        const origin = n.payload.originThread;
+        const view = await core.cases.viewForAudience(caseId, "STAFF");
         const targets = mine.filter((t) => !(origin?.platform === chat.platform && origin.channelId === t.channelId && origin.threadId === t.threadId));
-        // Internal notes reach staff threads only; the customer is not DMed their own words.
-        await toThreads(n, targets, comment.internal ? ["STAFF"] : ["CUSTOMER", "STAFF"], commentCard(view, comment), all, comment.author?.id !== view.contact.id);
-        return;
-      }
-      case "case.pending": {
-        const view = await core.cases.viewForAudience(n.caseId, "CUSTOMER");
-        const question = view.comments.find((c) => c.id === p.commentId)?.body;
-        await toThreads(n, mine, ["CUSTOMER"], cards.buildNotice({ tone: "warning", title: `Support needs your response on case ${view.number}`, text: question ?? "Please reply in this thread." }), all);
-        await toThreads(n, mine, ["STAFF"], cards.buildNotice({ title: `Case ${view.number} is pending the customer`, text: question ?? "" }), all);
-        await refreshRoots(n.caseId, mine);
+        const author = view.comments.find((c) => c.id === n.payload.commentId)?.author;
+        // Internal notes reach staff threads only (eventNotices); the customer is not DMed their own words.
+        await toAudiences(chat, n, targets, eventNotices(n, view, core.catalog), all, author?.id !== view.contact.id);
         return;
       }
       case "case.escalated": {
-        const channel = p.route === "management" ? chat.channels.management : chat.channels.oncall;
-        if (channel) {
-          const view = await core.cases.viewForAudience(n.caseId, "STAFF");
-          const card = cards.buildTriageCard(view, core.catalog);
-          card.blocks.splice(1, 0, { type: "labelled", label: `Escalated by ${String(p.by)}: ${String(p.reasonLabel)} (promised: ${String(p.acknowledgement)})`, text: String(p.description ?? "") });
-          card.summary = `Escalation on case ${view.number}: ${String(p.reasonLabel)}`;
-          await toChannel(n, `route:${channel}`, channel, card);
-        }
-        const ack = cards.buildNotice({ title: `Escalation of case ${p.number} received`, text: `Next update: ${String(p.acknowledgement)}. The update itself will follow in this thread.` });
-        await toThreads(n, mine, ["CUSTOMER"], ack, all);
+        await toEscalationRoute(chat, n, caseId, n.payload);
+        await toAudiences(chat, n, mine, await notices(), all);
         return;
       }
       case "case.partner_handoff": {
-        const channel = chat.partnerChannel(p.channel);
+        const channel = chat.partnerChannel(n.payload.channel);
         if (channel) {
-          const view = await core.cases.viewForAudience(n.caseId, "PARTNER");
+          const view = await core.cases.viewForAudience(caseId, "PARTNER");
           // The partner's thread sees what customers see: never internal notes.
-          await toChannel(n, `partner:${channel}`, channel, cards.buildCaseCard(view, core.catalog), { number: view.number, audience: "CUSTOMER" });
+          await toChannel(chat, n, `partner:${channel}`, channel, cards.buildCaseCard(view, core.catalog), { number: view.number, audience: "CUSTOMER" });
         }
         break;
       }
+      case "case.pending":
+      case "case.status_changed":
+      case "case.reopened":
+      case "case.closed":
+      case "case.reminder":
+      case "case.severity_changed":
+      case "case.assigned":
+      case "case.recommend_close":
+        break;
+      default:
+        return unhandledEvent(n);
     }
-    const text = notice(n.event, p);
-    if (text) {
-      await toThreads(n, mine, AUDIENCE[n.event] ?? ["CUSTOMER"], cards.buildNotice({ title: text.title, text: text.text }), all);
-      await refreshRoots(n.caseId, mine);
+    // A change of the case: its notice into every thread of its audiences, and each thread's card redrawn.
+    await toAudiences(chat, n, mine, await notices(), all);
+    await refreshRoots(chat, caseId, mine);
+  }
+
+  async function toEscalationRoute(chat: ChatPlatform, n: ClaimedNotification, caseId: string, p: NotificationPayload<"case.escalated">) {
+    const channel = p.route === "management" ? chat.channels.management : chat.channels.oncall;
+    if (!channel) return;
+    const view = await core.cases.viewForAudience(caseId, "STAFF");
+    const card = cards.buildTriageCard(view, core.catalog);
+    const escalation = escalationLabel(p);
+    card.blocks.splice(1, 0, { type: "labelled", label: escalation.label, text: escalation.text });
+    card.summary = escalation.summary;
+    await toChannel(chat, n, `route:${channel}`, channel, card);
+  }
+
+  async function deliver(n: ClaimedNotification): Promise<void> {
+    if (!n.caseId) return;
+    if (n.demo && !platform.demo) {
+      // Demo data on a platform with no local destinations: recorded once, never retried.
+      await once(n, "demo", async () => `${REFUSED}${DEMO_REFUSED}`);
+      log.info({ notificationId: n.id, event: n.event }, "demo case: nothing posted on this platform");
+      return;
     }
+    await deliverVia(n.demo ? platform.demo! : platform, n, n.caseId);
     log.debug({ notificationId: n.id, event: n.event }, "delivered");
   }
 
-  return { name: chat.platform, deliver };
+  return { name: platform.platform, deliver };
 }

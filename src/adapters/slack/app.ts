@@ -1,16 +1,13 @@
 import { App } from "@slack/bolt";
-import { WebClient } from "@slack/web-api";
 import { rateLimitsFromConfig, type Config } from "../../config.ts";
 import { systemClock, type Clock } from "../../core/clock.ts";
 import type { Core } from "../../core/index.ts";
-import type { DeliveryChannel } from "../../delivery/worker.ts";
 import type { Logger } from "../../logger.ts";
 import type { HttpServer } from "../http/server.ts";
 import { createRateLimiter } from "../shared/rate-limit.ts";
 import { registerActions } from "./actions.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { registerCommands } from "./commands.ts";
-import { createSlackDelivery } from "./delivery.ts";
 import { registerEvents } from "./events.ts";
 import { createSlackReceiver } from "./receiver.ts";
 import { registerViews } from "./views.ts";
@@ -25,7 +22,6 @@ import { registerViews } from "./views.ts";
  */
 export interface SlackAdapter {
   app: InstanceType<typeof App>;
-  delivery: DeliveryChannel;
   stop(): Promise<void>;
 }
 
@@ -66,12 +62,9 @@ export async function startSlackAdapter(options: { config: Config; core: Core; l
   });
   if (socketMode) await app.start();
   logger.info({ mode: socketMode ? "socket" : "http", endpoint: socketMode ? undefined : "/slack/events" }, "slack adapter on");
-
-  // Deliveries fail fast on 429 so the outbox reschedules them at Retry-After instead of blocking a worker.
-  const deliveryClient = new WebClient(token, { slackApiUrl: config.SLACK_API_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logger: slackLog });
+  // Delivery (src/delivery/channels.ts) has its own Web API client, built once for the server and workers alike.
   return {
     app,
-    delivery: createSlackDelivery({ core, client: deliveryClient, config, logger }),
     stop: async () => {
       if (socketMode) await app.stop();
     },

@@ -2,7 +2,7 @@ import { ErrorCode, type WebClient } from "@slack/web-api";
 import * as cards from "../../cards/index.ts";
 import type { Config } from "../../config.ts";
 import type { Core } from "../../core/index.ts";
-import { RetryLater, type DeliveryChannel } from "../../delivery/worker.ts";
+import { RetryLater, type DeliveryChannel } from "../../core/notify/delivery-port.ts";
 import type { Logger } from "../../logger.ts";
 import { createChatDelivery } from "../shared/chat-delivery.ts";
 import { postCaseCardToOrigin } from "./post-case.ts";
@@ -11,7 +11,10 @@ import { postCaseCardToOrigin } from "./post-case.ts";
  * How the outbox reaches Slack: chat.postMessage into threads and channels, DMs by
  * user id, a new case's card where it was filed (post-case.ts), chat.update to redraw
  * a thread's root card. A 429 becomes a retry at its
- * Retry-After (the delivery client fails fast instead of waiting inside the worker).
+ * Retry-After (the delivery client fails fast instead of waiting inside the worker), and
+ * pauses all Slack delivery until then: Slack limits the app per workspace and method, so
+ * the worker's other concurrent deliveries would only earn 429s of their own. Demo data
+ * never reaches Slack: every workspace is a real one (chat-delivery.ts records it).
  * @link https://docs.slack.dev/apis/web-api/rate-limits
  */
 export function createSlackDelivery(options: { core: Core; client: WebClient; config: Config; logger: Logger }): DeliveryChannel {
@@ -22,7 +25,7 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
       return await fn();
     } catch (error) {
       const e = error as { code?: string; retryAfter?: number };
-      if (e.code === ErrorCode.RateLimitedError) throw new RetryLater("Slack rate limit", (e.retryAfter ?? 1) * 1000, { cause: error });
+      if (e.code === ErrorCode.RateLimitedError) throw new RetryLater("Slack rate limit", (e.retryAfter ?? 1) * 1000, { cause: error, wholeChannel: true });
       throw error;
     }
   }

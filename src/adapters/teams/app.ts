@@ -4,13 +4,11 @@ import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthenticatio
 import { AuthenticationConstants, type AuthenticateRequestResult } from "botframework-connector";
 import { rateLimitsFromConfig, type Config } from "../../config.ts";
 import type { Core } from "../../core/index.ts";
-import type { DeliveryChannel } from "../../delivery/worker.ts";
 import type { Logger } from "../../logger.ts";
 import { HttpRefusal, readBody, sendJson, type HttpServer } from "../http/server.ts";
 import { createRateLimiter } from "../shared/rate-limit.ts";
 import { activitySchema, unstorablePath } from "./activity.ts";
 import { CareBot } from "./bot.ts";
-import { createTeamsDelivery } from "./delivery.ts";
 import { claimMatches, serviceUrlPolicy, serviceUrlProblem } from "./service-url.ts";
 import { TurnRefused } from "./turn-limits.ts";
 
@@ -27,7 +25,8 @@ import { TurnRefused } from "./turn-limits.ts";
  * @link https://learn.microsoft.com/en-us/azure/bot-service/rest-api/bot-framework-rest-connector-authentication
  */
 export interface TeamsAdapter {
-  delivery: DeliveryChannel;
+  /** No TEAMS_APP_ID: tokens are not checked, and only loopback traffic is taken (the Emulator, the Agents Playground). */
+  local: boolean;
 }
 
 const MAX_BODY = 256 * 1024;
@@ -161,5 +160,6 @@ export function startTeamsAdapter(options: { config: Config; core: Core; logger:
     }
   });
   logger.info({ endpoint: "/api/messages", local }, "teams adapter on");
-  return { delivery: createTeamsDelivery({ core, adapter, botAppId: config.TEAMS_APP_ID ?? "", config, logger }) };
+  // Delivery (src/delivery/channels.ts) builds its own botbuilder adapter, the same for the server and workers.
+  return { local };
 }

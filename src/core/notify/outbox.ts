@@ -1,56 +1,31 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
-import { caseOriginSchema } from "../cases/schemas.ts";
+import type { z } from "zod";
 import type { Tx } from "../db/tx.ts";
+import { NOTIFICATION_PAYLOADS, type NotificationEvent } from "./events.ts";
+
+export type { NotificationEvent };
 
 /**
- * Events the delivery workers fan out to chat threads, DMs, channels and email.
- * Payloads carry ids and display text only; never credentials.
+ * What a writer passes for event E: with one event named, its schema's input type; a
+ * writer that picks among all events at run time (a transition table) is checked by the
+ * schema when it runs.
  */
-export type NotificationEvent =
-  | "case.filed"
-  | "case.comment"
-  | "case.status_changed"
-  | "case.severity_changed"
-  | "case.assigned"
-  | "case.pending"
-  | "case.reminder"
-  | "case.closed"
-  | "case.reopened"
-  | "case.recommend_close"
-  | "case.escalated"
-  | "case.partner_handoff";
+export type EnqueueInput<E extends NotificationEvent> = {
+  caseId: string;
+  event: E;
+  payload: NotificationEvent extends E ? Record<string, unknown> : z.input<(typeof NOTIFICATION_PAYLOADS)[E]>;
+  at: Date;
+};
 
 /**
- * A new case: what the triage card needs, and where the customer asked (their card
- * is posted there). `origin` is absent on cases filed elsewhere (CLI, portal) and on
- * notifications written before it existed.
+ * Written in the transaction of the change that causes it; a worker delivers it later.
+ * The payload is checked against its event's schema here, so a writer's mistake fails
+ * the change (and its test) instead of a delivery days later. Committing it wakes the
+ * workers of other processes (a NOTIFY from the table's trigger, see the outbox_wake migration).
  */
-export const caseFiledPayloadSchema = z.object({
-  number: z.string(),
-  subject: z.string(),
-  severity: z.string(),
-  by: z.enum(["staff", "customer"]),
-  origin: caseOriginSchema.nullish(),
-});
-export type CaseFiledPayload = z.infer<typeof caseFiledPayloadSchema>;
-
-/** Payloads with a schema are checked when written and parsed when read back: our own outbox is a boundary too. */
-const PAYLOAD_SCHEMAS = { "case.filed": caseFiledPayloadSchema } satisfies Partial<Record<NotificationEvent, z.ZodType>>;
-
-/** A case.filed payload as the worker reads it back; a malformed one throws (the notification is retried, then DEAD). */
-export function readCaseFiledPayload(payload: unknown): CaseFiledPayload {
-  return caseFiledPayloadSchema.parse(payload);
-}
-
-/** Written in the transaction of the change that causes it; a worker delivers it later. */
-export async function enqueueNotification(
-  tx: Tx,
-  input: { caseId: string; event: NotificationEvent; payload: Record<string, unknown>; at: Date },
-): Promise<string> {
+export async function enqueueNotification<E extends NotificationEvent>(tx: Tx, input: EnqueueInput<E>): Promise<string> {
   const id = randomUUID();
-  const schema = (PAYLOAD_SCHEMAS as Partial<Record<NotificationEvent, z.ZodType>>)[input.event];
-  const payload = schema ? schema.parse(input.payload) : input.payload;
+  const payload: unknown = NOTIFICATION_PAYLOADS[input.event].parse(input.payload);
   await tx.notification.create({
     data: {
       id,

@@ -1,7 +1,11 @@
-import type { Core } from "../core/index.ts";
-import type { Logger } from "../logger.ts";
+import type { Core } from "./core/index.ts";
+import type { Logger } from "./logger.ts";
 
-/** Runs the clock's sweeps on an interval in the server process (SWEEP_INTERVAL_MS). */
+/**
+ * Runs the clock's sweeps (reminders, automatic closes, credential purges: core.cases.sweep)
+ * on an interval in the server process (SWEEP_INTERVAL_MS). Not delivery's business: a
+ * sweep only writes cases and their notifications; the delivery workers take it from there.
+ */
 export interface Sweeper {
   runOnce(): ReturnType<Core["cases"]["sweep"]>;
   start(): void;

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { caseOriginSchema } from "../cases/schemas.ts";
+
+/**
+ * The outbox's events, one zod schema each: the single source of their payload types.
+ * A payload is checked when written (enqueueNotification) and parsed once when a
+ * worker claims it (parseNotification); our own outbox is a boundary too, since rows
+ * outlive the code that wrote them. Payloads carry ids and display text only, never
+ * credentials. Every key is what the writers in src/core/cases send today.
+ *
+ * Adding an event: one entry here, then the compiler names what else must say how it
+ * is told (the words in src/cards/notices.ts) and where it goes (the route in
+ * src/adapters/shared/chat-delivery.ts); both switches are exhaustive.
+ */
+const caseRef = { number: z.string(), subject: z.string() };
+const statusMove = { from: z.string(), to: z.string() };
+
+export const NOTIFICATION_PAYLOADS = {
+  /**
+   * A new case: what the triage card needs, and where the customer asked (their card is
+   * posted there). `origin` is absent on cases filed elsewhere (CLI, portal) and on
+   * notifications written before it existed.
+   */
+  "case.filed": z.object({ ...caseRef, severity: z.string(), by: z.enum(["staff", "customer"]), origin: caseOriginSchema.nullish() }),
+  /** `originThread`: the chat thread the comment came from, which must not hear it back. */
+  "case.comment": z.object({
+    ...caseRef,
+    commentId: z.string(),
+    internal: z.boolean(),
+    author: z.string(),
+    source: z.string(),
+    originThread: z.object({ platform: z.enum(["slack", "teams"]), channelId: z.string(), threadId: z.string() }).nullish(),
+  }),
+  "case.status_changed": z.object({ ...caseRef, ...statusMove }),
+  "case.reopened": z.object({ ...caseRef, ...statusMove }),
+  "case.severity_changed": z.object({ ...caseRef, ...statusMove, reason: z.string().nullish(), commentId: z.string().nullish() }),
+  "case.assigned": z.object({ ...caseRef, owner: z.string(), status: z.string().optional() }),
+  "case.pending": z.object({ ...caseRef, commentId: z.string(), from: z.string().optional(), to: z.string().optional(), author: z.string().optional() }),
+  "case.reminder": z.object({ ...caseRef, pendingSince: z.string().optional(), closesAfterDays: z.number() }),
+  /**
+   * `reopenWindowDays`: what was promised when the case closed; a close by staff written
+   * without it is told the catalog's window.
+   */
+  "case.closed": z.object({
+    ...caseRef,
+    reason: z.string(),
+    reasonLabel: z.string(),
+    note: z.string().nullish(),
+    automatic: z.boolean().optional(),
+    reopenWindowDays: z.number().int().positive().optional(),
+  }),
+  "case.recommend_close": z.object({ ...caseRef, note: z.string().nullish(), by: z.string() }),
+  "case.escalated": z.object({
+    ...caseRef,
+    escalationId: z.string(),
+    reason: z.string(),
+    reasonLabel: z.string(),
+    description: z.string(),
+    severity: z.string(),
+    acknowledgement: z.string(),
+    route: z.enum(["management", "on-call"]),
+    by: z.string(),
+  }),
+  "case.partner_handoff": z.object({ ...caseRef, partnerId: z.string(), partner: z.string(), channel: z.string().nullish(), note: z.string().nullish() }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type NotificationEvent = keyof typeof NOTIFICATION_PAYLOADS;
+export type NotificationPayload<E extends NotificationEvent> = z.infer<(typeof NOTIFICATION_PAYLOADS)[E]>;
+
+/** An event with its payload, discriminated by `event`: a switch over it narrows the payload. */
+export type NotificationBody = { [E in NotificationEvent]: { event: E; payload: NotificationPayload<E> } }[NotificationEvent];
+
+/** A notification as a worker holds it after claiming it: parsed, with what delivery must know about its case. */
+export type ClaimedNotification = NotificationBody & {
+  id: string;
+  caseId: string | null;
+  /** Attempts so far, this one included. */
+  attempts: number;
+  createdAt: Date;
+  /** The case belongs to demo data: it may reach the local playground, never a real destination. */
+  demo: boolean;
+};
+
+export function isNotificationEvent(event: string): event is NotificationEvent {
+  return Object.hasOwn(NOTIFICATION_PAYLOADS, event);
+}
+
+/** Checks an event's payload against its schema; throws a ZodError (or an Error for an unknown event). */
+export function parseNotificationBody(event: string, payload: unknown): NotificationBody {
+  if (!isNotificationEvent(event)) throw new Error(`unknown outbox event "${event}"`);
+  return { event, payload: NOTIFICATION_PAYLOADS[event].parse(payload) } as NotificationBody;
+}
+
+/** For the compiler: a switch over every event ends here only when one was forgotten. */
+export function unhandledEvent(body: never): never {
+  throw new Error(`unhandled outbox event ${JSON.stringify((body as { event?: unknown }).event)}`);
+}
