@@ -1,3 +1,4 @@
+import { Prisma } from "../../generated/prisma/client.ts";
 import { loadActor } from "../accounts/actors.ts";
 import { customerReach } from "../accounts/policy.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
@@ -33,19 +34,26 @@ export async function filingChoices(deps: CoreDeps, ctx: Ctx): Promise<FilingCho
     ]);
     return { me: actor.personId, accounts, contacts: people.flatMap((p) => (p.accountId ? [{ id: p.id, name: p.name, accountId: p.accountId }] : [])) };
   }
-  // A customer's accounts are few: each with its active contacts, in one statement.
-  const rows = await deps.prisma.account.findMany({
-    where: { id: { in: customerReach(actor.place).createCases } },
-    orderBy: { name: "asc" },
-    select: {
-      id: true,
-      name: true,
-      people: { where: { kind: "CONTACT", active: true }, select: { id: true, name: true }, orderBy: { name: "asc" }, take: CONTACTS },
-    },
-  });
-  const contacts = rows
-    .flatMap((a) => a.people.map((p) => ({ id: p.id, name: p.name, accountId: a.id })))
-    .sort((x, y) => x.name.localeCompare(y.name))
-    .slice(0, CONTACTS);
-  return { me: actor.personId, accounts: rows.map(({ id, name }) => ({ id, name })), contacts };
+  // A customer's accounts are few: each with its active contacts, in one flat statement
+  // (hand-written: a nested Prisma select cost about twice the client CPU here).
+  const accountIds = customerReach(actor.place).createCases;
+  if (accountIds.length === 0) return { me: actor.personId, accounts: [], contacts: [] };
+  const rows = await deps.prisma.$queryRaw<{ accountId: string; accountName: string; personId: string | null; personName: string | null }[]>`
+    SELECT a."id"::text AS "accountId", a."name" AS "accountName", p."id"::text AS "personId", p."name" AS "personName"
+    FROM "Account" a
+    LEFT JOIN LATERAL (
+      SELECT x."id", x."name" FROM "Person" x
+      WHERE x."accountId" = a."id" AND x."kind" = 'CONTACT' AND x."active"
+      ORDER BY x."name" LIMIT ${CONTACTS}
+    ) p ON TRUE
+    WHERE a."id" IN (${Prisma.join(accountIds.map((id) => Prisma.sql`${id}::uuid`))})
+    ORDER BY a."name", a."id"`;
+  const accounts = new Map<string, { id: string; name: string }>();
+  const contacts: FilingChoices["contacts"] = [];
+  for (const r of rows) {
+    accounts.set(r.accountId, { id: r.accountId, name: r.accountName });
+    if (r.personId && r.personName !== null) contacts.push({ id: r.personId, name: r.personName, accountId: r.accountId });
+  }
+  contacts.sort((x, y) => x.name.localeCompare(y.name));
+  return { me: actor.personId, accounts: [...accounts.values()], contacts: contacts.slice(0, CONTACTS) };
 }
