@@ -35,7 +35,7 @@ export const NOTIFICATION_PAYLOADS = {
   "case.reopened": z.object({ ...caseRef, ...statusMove }),
   "case.severity_changed": z.object({ ...caseRef, ...statusMove, reason: z.string().nullish(), commentId: z.string().nullish() }),
   "case.assigned": z.object({ ...caseRef, owner: z.string(), status: z.string().optional() }),
-  "case.pending": z.object({ ...caseRef, commentId: z.string(), from: z.string().optional(), to: z.string().optional(), author: z.string().optional() }),
+  "case.pending": z.object({ ...caseRef, commentId: z.string().nullish(), from: z.string().optional(), to: z.string().optional(), author: z.string().optional() }),
   "case.reminder": z.object({ ...caseRef, pendingSince: z.string().optional(), closesAfterDays: z.number() }),
   /**
    * `reopenWindowDays`: what was promised when the case closed; a close by staff written
