@@ -6,7 +6,7 @@ import { envSchema } from "../src/config.ts";
 /**
  * Finds what the documentation names that does not exist: `npm run X` scripts,
  * `npm run cli -- X` commands, environment variables, and repository files (in inline
- * code, code blocks and Markdown links). Used by test/docs/references.test.ts, so a
+ * code, code blocks and Markdown links), and tests cited by file and title. Used by test/docs/references.test.ts, so a
  * renamed script, command, setting or file fails `npm test` until the docs follow.
  */
 
@@ -29,6 +29,7 @@ export interface Facts {
   /** Source text of the code (src, scripts, test, bench, .ci): where a variable must be read. */
   codeText: string;
   exists: (path: string) => boolean;
+  read: (path: string) => string;
   topLevel: Set<string>;
 }
 
@@ -55,13 +56,14 @@ export function repositoryFacts(): Facts {
     envVariables: new Set(Object.keys(envSchema.shape)),
     codeText: CODE_DIRS.map(readTree).join("\n"),
     exists: (path) => existsSync(join(ROOT, path)),
+    read: (path) => readFileSync(join(ROOT, path), "utf8"),
     topLevel: new Set(readdirSync(ROOT).filter((name) => !NOT_IN_REPO.has(name))),
   };
 }
 
 export interface Problem {
   file: string;
-  kind: "script" | "cli command" | "setting" | "file";
+  kind: "script" | "cli command" | "setting" | "file" | "test";
   name: string;
 }
 
@@ -74,6 +76,19 @@ function codeSpans(markdown: string): string[] {
   });
   for (const match of withoutFences.matchAll(/(`+)([^`]+?)\1/g)) spans.push(match[2]!);
   return spans;
+}
+
+/** The anchors GitHub gives a Markdown file's headings (lower case, punctuation dropped, spaces to dashes). */
+export function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const withoutFences = markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1\s*$/gm, "");
+  for (const match of withoutFences.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const base = match[1]!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+    let anchor = base;
+    for (let i = 1; anchors.has(anchor); i++) anchor = `${base}-${i}`;
+    anchors.add(anchor);
+  }
+  return anchors;
 }
 
 const PLACEHOLDER = /[<>…*{}$]|\.\.\./;
@@ -125,13 +140,20 @@ export function referenceProblems(file: string, markdown: string, facts: Facts):
     }
   }
 
-  // Markdown links to files in the repository, relative to the document.
+  // A test named as `test/x.test.ts` › "its title" must exist with that title (the QA stories cite them).
+  for (const match of markdown.matchAll(/`(test\/[^`]+\.test\.ts)` › "(.+)"\s*$/gm)) {
+    const [, path, title] = match as unknown as [string, string, string];
+    if (!facts.exists(path) || !facts.read(path).includes(`"${title}"`)) add("test", `${path} › ${title}`);
+  }
+
+  // Markdown links to files in the repository, relative to the document, and the headings they point at.
   for (const match of markdown.matchAll(/\]\(([^)\s]+)\)/g)) {
-    const target = match[1]!.split("#")[0]!;
-    if (!target || /^[a-z]+:/i.test(target)) continue;
-    const path = relative(ROOT, join(ROOT, dirname(file), decodeURIComponent(target)));
+    const [target = "", fragment] = match[1]!.split("#");
+    if (/^[a-z]+:/i.test(target)) continue;
+    const path = target ? relative(ROOT, join(ROOT, dirname(file), decodeURIComponent(target))) : file;
     if (path.startsWith("..") || NOT_IN_REPO.has(path.split("/")[0]!)) continue;
     if (!facts.exists(path)) add("file", path);
+    else if (fragment && path.endsWith(".md") && !headingAnchors(target ? facts.read(path) : markdown).has(fragment)) add("file", `${path}#${fragment}`);
   }
   return problems;
 }
