@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+/**
+ * The outbox payloads of service-level alerts, one schema for both kinds: a warning
+ * (to the owner, or triage when nobody owns the case) and a breach (to on-call, or
+ * management for S1 and for escalations asking for management attention). What the
+ * card shows: the case, the promise (what was owed, by when) and how late it is, or how
+ * little time is left. Display text and ids only.
+ */
+export const slaAlertPayloadSchema = z.object({
+  number: z.string(),
+  subject: z.string(),
+  severity: z.enum(["S1", "S2", "S3", "S4"]),
+  clock: z.enum(["FIRST_RESPONSE", "NEXT_UPDATE"]),
+  /** Why an update was owed; null for a first response. */
+  promise: z.enum(["REPLY", "IN_PROGRESS", "ESCALATION", "MANAGEMENT_ESCALATION"]).nullable(),
+  /** The promised time, ISO 8601 UTC; cards show it in the reader's time zone. */
+  dueAt: z.iso.datetime(),
+  route: z.enum(["owner", "triage", "on-call", "management"]),
+  owner: z.string().nullable(),
+  minutesLate: z.number().int().nonnegative(),
+  minutesLeft: z.number().int().nonnegative(),
+});
+export type SlaAlertPayload = z.infer<typeof slaAlertPayloadSchema>;
+
+/** To be spread into NOTIFICATION_PAYLOADS (src/core/notify/events.ts). */
+export const SLA_NOTIFICATION_PAYLOADS = {
+  "case.sla_warning": slaAlertPayloadSchema,
+  "case.sla_breach": slaAlertPayloadSchema,
+} as const;
