@@ -27,6 +27,8 @@ export async function loadDemoData(core: Core, hasAccounts: () => Promise<boolea
   const physics = await d.createAccount(operator, { name: "Northwind Physics Department", type: "SUB", parentId: university.id, seatLimit: 5, csmName: "Casey Morgan" });
   const history = await d.createAccount(operator, { name: "Northwind History Department", type: "SUB", parentId: university.id, seatLimit: 5, csmName: "Casey Morgan" });
   const acme = await d.createAccount(operator, { name: "Acme Media", type: "STANDARD", seatLimit: 5, csmName: "Robin Lee", csmEmail: "robin@carebot-vendor.example" });
+  // Before any case is filed: the demo backlog must never reach a real channel or inbox, only the local playground.
+  await d.markDemo(operator, [university.id, physics.id, history.id, acme.id]);
 
   const dana = await d.createContact(operator, { accountId: university.id, name: "Dana Whitfield", email: DEMO_PEOPLE.parentUser, phone: "+1 555 0101" });
   const sam = await d.createContact(operator, { accountId: physics.id, name: "Sam Okafor", email: DEMO_PEOPLE.subUser });
