@@ -1,3 +1,6 @@
+import type { ActionId } from "../interactions/buttons.ts";
+import type { FormId } from "../interactions/forms.ts";
+
 /**
  * Platform-neutral cards. Builders (buildX) turn the core's results into these;
  * renderers turn them into Slack Block Kit or Teams Adaptive Cards.
@@ -10,34 +13,13 @@
  * can format, link, mention, ping or pass for our own words on either platform.
  */
 
-/** Every action a card can carry. Adapters route on these and re-check everything with the core. */
-export type ActionId =
-  | "case.reply"
-  | "case.escalate"
-  | "case.recommendClose"
-  | "case.reopen"
-  | "case.newLinkedCase"
-  | "case.details"
-  | "case.take"
-  | "case.assign"
-  | "case.setInProgress"
-  | "case.changeSeverity"
-  | "case.setPriority"
-  | "case.askCustomer"
-  | "case.internalNote"
-  | "case.close"
-  | "case.handToPartner"
-  | "case.revealCredentials"
-  | "case.open"
-  | "case.new"
-  | "list.page"
-  | "severity.guide"
-  | "knowledge.open"
-  | "knowledge.answered"
-  | "knowledge.suggest"
-  | "publication.open"
-  | "knowledge.browse"
-  | "home.refresh";
+/**
+ * Every action a card can carry: the keys of the interactions' button table, so a card
+ * cannot carry a button that nothing handles (the table is the one place they are defined).
+ */
+export type { ActionId } from "../interactions/buttons.ts";
+/** Every form a card can be: the keys of the interactions' form table. */
+export type { FormId } from "../interactions/forms.ts";
 
 export interface CardAction {
   id: ActionId;
@@ -98,7 +80,7 @@ export interface MessageCard {
 export interface FormCard {
   surface: "form";
   /** Where the submission goes, e.g. "case.new" or "case.escalate". */
-  callbackId: string;
+  callbackId: FormId;
   title: string;
   submitLabel: string;
   /** Context the submission needs back (e.g. the case number); re-validated on submit. */

@@ -1,5 +1,5 @@
 import type { Catalog } from "../core/catalog.ts";
-import type { FormCard, InputModel } from "./model.ts";
+import type { FormCard, FormId, InputModel } from "./model.ts";
 
 /**
  * Small forms on one case: reply, internal note, ask the customer, change severity,
@@ -11,7 +11,7 @@ interface Values {
   errors?: Record<string, string>;
 }
 
-function form(callbackId: string, title: string, submitLabel: string, number: string, inputs: InputModel[], intro?: string): FormCard {
+function form(callbackId: FormId, title: string, submitLabel: string, number: string, inputs: InputModel[], intro?: string): FormCard {
   return {
     surface: "form",
     callbackId,

@@ -1,22 +1,26 @@
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import * as cards from "../../cards/index.ts";
-import type { Core, Ctx } from "../../core/index.ts";
-import type { CaseView } from "../../core/cases/presenter.ts";
+import type { Core } from "../../core/index.ts";
+import { infoForm, redrawnCard, type Interactions, type OpenForm, type Outcome } from "../../interactions/index.ts";
 import type { Logger } from "../../logger.ts";
-import { browseCard } from "../shared/knowledge-cards.ts";
+import { showForm } from "./forms.ts";
 import { publishHome } from "./home.ts";
-import { caseForm, escalationForm, newCaseForm, showForm } from "./forms.ts";
 import { slackCtx } from "./identity.ts";
-import { errorCard, tellUser } from "./replies.ts";
+import { tellUser } from "./replies.ts";
 import { formState, formValues } from "./view-state.ts";
 
 /**
- * Card buttons. A button's value (a case number, a page) is only a hint: every
- * action goes through the core, which checks the clicking user's rights again.
+ * Card buttons, and the inputs of the new-case form that ask for a refresh while it is
+ * filled in. Every press runs the one table of buttons (src/interactions/buttons.ts);
+ * this file only carries the outcome: a modal from the click's trigger (pushed over a
+ * modal), an ephemeral answer, the card redrawn in place, the App Home published.
  * Repeated actions in one block carry a "#n" suffix (see the Block Kit renderer).
+ * @link https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
  */
-const ACTION = (id: string) => new RegExp(`^${id.replace(".", "\\.")}(#\\d+)?$`);
+const ANY_ACTION = /^[a-zA-Z]+\.[a-zA-Z]+(#\d+)?$/;
+/** Inputs of the new-case form that dispatch on change: the product narrows the features, the subject brings suggestions. */
+const FORM_INPUTS_THAT_REFRESH = /^(product|subject)$/;
 
 type Body = BlockAction;
 
@@ -29,10 +33,14 @@ function where(body: Body) {
   };
 }
 
-export function registerActions(app: App, core: Core, logger: Logger): void {
-  const ctxOf = (client: WebClient, body: Body) => slackCtx(core, client, where(body).teamId, body.user.id);
+/** The modal a button was pressed in (not the App Home, which is a view too). */
+function openModal(body: Body): OpenForm | undefined {
+  if (!body.view || body.view.type !== "modal") return undefined;
+  return { callbackId: body.view.callback_id, values: formValues(body.view.state), state: formState(body.view.private_metadata) };
+}
 
-  /** Answers the clicking user privately: in the channel when there is one, else in their DM. */
+export function registerActions(app: App, core: Core, interactions: Interactions, logger: Logger): void {
+  /** Answers the pressing user privately: in the channel when there is one, else in their DM. */
   async function tell(client: WebClient, body: Body, card: cards.MessageCard) {
     const w = where(body);
     if (w.channel) await tellUser(client, { channel: w.channel, user: w.user, threadTs: w.threadTs }, card);
@@ -42,111 +50,96 @@ export function registerActions(app: App, core: Core, logger: Logger): void {
     }
   }
 
-  /** Refreshes the card the button sits on, for everyone in the channel. */
   /** Redraws the card of a followed thread for its audience (customers or staff), as recorded when it was followed. */
-  async function refreshCard(client: WebClient, body: Body, view: CaseView) {
+  async function redraw(client: WebClient, body: Body, view: Extract<Outcome, { kind: "redraw" }>["view"]) {
     if (!body.channel?.id || !body.message?.ts || body.container?.type !== "message") return;
     const thread = await core.threads.caseOfThread({ platform: "slack", channelId: body.channel.id, threadId: body.message.ts });
     // Only a followed thread's root is a shared card; anything else was a private (ephemeral) answer.
     if (!thread || thread.caseId !== view.id) return;
-    const audienceView = await core.cases.viewForAudience(view.id, thread.audience);
-    const card = thread.audience === "STAFF" ? cards.buildTriageCard(audienceView, core.catalog) : cards.buildCaseCard(audienceView, core.catalog);
-    const m = cards.renderSlackMessage(card);
+    const m = cards.renderSlackMessage(await redrawnCard(core, view, thread));
     await client.chat.update({ channel: body.channel.id, ts: body.message.ts, text: m.text, blocks: m.blocks });
   }
 
-  function on(id: string, run: (args: { ctx: Ctx; body: Body; value: string; client: WebClient }) => Promise<void>) {
-    app.action<BlockAction>(ACTION(id), async ({ ack, body, action, client }) => {
-      await ack();
-      const value = (action as ButtonAction).value ?? (action as StaticSelectAction).selected_option?.value ?? "";
-      try {
-        await run({ ctx: await ctxOf(client, body), body, value, client });
-      } catch (error) {
-        await tell(client, body, errorCard(error, logger).card);
-      }
-    });
-  }
-
-  // Forms that open over the card (or over the new-case form, for the severity guide).
-  for (const id of ["case.reply", "case.reopen", "case.internalNote", "case.askCustomer", "case.changeSeverity", "case.setPriority", "case.close", "case.handToPartner", "case.assign"]) {
-    on(id, async ({ ctx, body, value, client }) => {
-      const card = await caseForm(core, ctx, id, value);
-      if (card) await showForm(client, body.trigger_id, card);
-    });
-  }
-  on("case.escalate", async ({ ctx, body, value, client }) => showForm(client, body.trigger_id, await escalationForm(core, ctx, value)));
-  on("case.new", async ({ ctx, body, client }) => showForm(client, body.trigger_id, await newCaseForm(core, ctx, { channel: body.channel?.id })));
-  on("case.newLinkedCase", async ({ ctx, body, value, client }) =>
-    showForm(client, body.trigger_id, await newCaseForm(core, ctx, { channel: body.channel?.id, linked: value })),
-  );
-  on("severity.guide", async ({ body, client }) => showForm(client, body.trigger_id, cards.buildSeverityGuide(core.catalog), body.container?.type === "view"));
-
-  // One-click changes: the card updates in place, and the clicker gets a private confirmation.
-  on("case.recommendClose", async ({ ctx, body, value, client }) => {
-    const view = await core.cases.recommendClose(ctx, value);
-    await refreshCard(client, body, view);
-    await tell(client, body, cards.buildConfirmation(`Closing recommended for case ${view.number}`, "Support will close the case. Reply in the thread if anything is still open."));
-  });
-  on("case.take", async ({ ctx, body, value, client }) => refreshCard(client, body, await core.cases.take(ctx, value)));
-  on("case.setInProgress", async ({ ctx, body, value, client }) => refreshCard(client, body, await core.cases.setStatus(ctx, value, { status: "IN_PROGRESS" })));
-  on("case.details", async ({ ctx, body, value, client }) => tell(client, body, cards.buildCaseCard(await core.cases.get(ctx, value), core.catalog, { maxComments: 20 })));
-  on("case.open", async ({ ctx, body, value, client }) => tell(client, body, cards.buildCaseCard(await core.cases.get(ctx, value), core.catalog)));
-  on("case.revealCredentials", async ({ ctx, body, value, client }) => {
-    const login = await core.cases.revealCredentials(ctx, value);
-    // Shown in a modal to the staff member only: never posted into a conversation.
-    const text = login ? `Username: ${login.username}\nPassword: ${login.password}` : "No test login is stored (none was given, or it was purged after closing).";
-    await showForm(client, body.trigger_id, { surface: "form", callbackId: "done", title: `Test login ${value}`, submitLabel: "Done", state: {}, blocks: [{ type: "text", text }] });
-  });
-  on("list.page", async ({ ctx, body, value, client }) => {
-    const [view = "open", page = "1"] = value.split(":");
-    const result = await core.cases.list(ctx, { view, page: Number(page) });
-    await tell(client, body, cards.buildCaseList(result, view as "open"));
-  });
-  on("home.refresh", async ({ body, client }) => publishHome(core, client, where(body).teamId, body.user.id, logger));
-
-  // The new-case form changed: the product narrows the features, the subject brings knowledge suggestions. Every value is kept.
-  app.action<BlockAction>(/^(product|subject|knowledge\.suggest)$/, async ({ ack, body, action, client }) => {
-    await ack();
-    if (!body.view || body.view.callback_id !== "case.new") return;
-    const values = formValues(body.view.state);
-    const state = formState(body.view.private_metadata);
-    const productChanged = (action as { action_id?: string }).action_id === "product";
+  /** The form the button sits on, drawn again with everything typed in it. */
+  async function updateForm(client: WebClient, body: Body, form: cards.FormCard) {
     try {
-      const ctx = await ctxOf(client, body);
-      const card = await newCaseForm(core, ctx, { key: state.key, channel: state.channel, linked: state.linked, values: productChanged ? { ...values, feature: undefined } : values, suggest: true });
-      await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: cards.renderSlackModal(card).view });
+      await client.views.update({ view_id: body.view!.id, hash: body.view!.hash, view: cards.renderSlackModal(form).view });
     } catch (error) {
       // A stale hash means the user changed the form again meanwhile; the next change refreshes it.
+      logger.warn({ err: error }, "could not refresh the form");
+    }
+  }
+
+  /** Shows a card in place of the modal the button sits on, and of the one under it when the filing ends. */
+  async function replaceModals(client: WebClient, body: Body, form: cards.FormCard, both: boolean) {
+    const view = cards.renderSlackModal(form).view;
+    const current = body.view!;
+    if (both && current.root_view_id && current.root_view_id !== current.id) await client.views.update({ view_id: current.root_view_id, view });
+    await client.views.update({ view_id: current.id, view });
+  }
+
+  async function carry(client: WebClient, body: Body, outcome: Outcome, modal: OpenForm | undefined) {
+    switch (outcome.kind) {
+      case "form":
+        if (outcome.update && modal) await updateForm(client, body, outcome.form);
+        else await showForm(client, body.trigger_id, outcome.form, Boolean(modal));
+        return;
+      case "reply": {
+        const [card, ...more] = outcome.cards;
+        // Over a modal (an article while filing), the answer is pushed on top, and Back returns to the form.
+        if (modal && card) await showForm(client, body.trigger_id, infoForm(outcome.title ?? "carebot", card, "Back"), true);
+        else for (const c of outcome.cards) await tell(client, body, c);
+        if (modal) for (const c of more) await tell(client, body, c);
+        return;
+      }
+      case "redraw":
+        await redraw(client, body, outcome.view);
+        if (outcome.notice) await tell(client, body, outcome.notice);
+        return;
+      case "home":
+        await publishHome(client, body.user.id, outcome.home);
+        return;
+      case "done":
+        if (modal && outcome.card) await replaceModals(client, body, infoForm(outcome.title ?? "carebot", outcome.card), Boolean(outcome.endsFiling));
+        else await tell(client, body, outcome.card ?? cards.buildConfirmation(outcome.text, ""));
+        return;
+      case "follow":
+        await tell(client, body, cards.buildCaseCard(outcome.view, core.catalog));
+        return;
+      case "refused":
+        await tell(client, body, outcome.card);
+        return;
+    }
+  }
+
+  app.action<BlockAction>(ANY_ACTION, async ({ ack, body, action, client }) => {
+    await ack();
+    const id = (action as { action_id: string }).action_id.replace(/#\d+$/, "");
+    // A link button: the browser opened it, and Slack tells us only for the record.
+    if ((action as ButtonAction).url) return;
+    const value = (action as ButtonAction).value ?? (action as StaticSelectAction).selected_option?.value ?? "";
+    const modal = openModal(body);
+    try {
+      const ctx = slackCtx(core, client, where(body).teamId, body.user.id);
+      await carry(client, body, await interactions.press(ctx, id, value, { channel: body.channel?.id, form: modal }), modal);
+    } catch (error) {
+      // Carrying failed (Slack refused a view, the trigger expired): the user hears why, privately.
+      await tell(client, body, interactions.refused(error).card);
+    }
+  });
+
+  // The new-case form changed: the same as "Check for answers", keeping every value (the features follow a new product).
+  app.action<BlockAction>(FORM_INPUTS_THAT_REFRESH, async ({ ack, body, action, client }) => {
+    await ack();
+    const modal = openModal(body);
+    if (!modal || modal.callbackId !== "case.new") return;
+    const changed = (action as { action_id?: string }).action_id;
+    try {
+      const ctx = slackCtx(core, client, where(body).teamId, body.user.id);
+      const outcome = await interactions.press(ctx, "knowledge.suggest", "subject", { channel: body.channel?.id, form: { ...modal, changed } });
+      if (outcome.kind === "form") await updateForm(client, body, outcome.form);
+    } catch (error) {
       logger.warn({ err: error }, "could not refresh the new-case form");
     }
-  });
-
-  // An article: over the form when filing (so "This answered my question" can end the filing), else privately in the channel.
-  app.action<BlockAction>(ACTION("knowledge.open"), async ({ ack, body, action, client }) => {
-    await ack();
-    const button = action as ButtonAction;
-    if (button.url) return; // a link: the browser opened it
-    try {
-      const article = await core.knowledge.get(await ctxOf(client, body), button.value ?? "");
-      const card = cards.buildArticleCard(article);
-      if (body.view) await showForm(client, body.trigger_id, { surface: "form", callbackId: "done", title: "Article", submitLabel: "Back", state: {}, blocks: card.blocks }, true);
-      else await tell(client, body, card);
-    } catch (error) {
-      await tell(client, body, errorCard(error, logger).card);
-    }
-  });
-
-  on("knowledge.browse", async ({ ctx, body, value, client }) => tell(client, body, await browseCard(core, ctx, value)));
-  on("publication.open", async ({ ctx, body, value, client }) => tell(client, body, cards.buildPublicationCard(await core.publications.read(ctx, value))));
-
-  on("knowledge.answered", async ({ ctx, body, value, client }) => {
-    await core.knowledge.answered(ctx, { slug: value, query: "" });
-    const thanks = cards.buildConfirmation("Glad that helped", "No case was filed. If the problem comes back, file a case any time with /case new.");
-    if (body.view) {
-      // Ends the filing: the form underneath becomes the thank-you too.
-      const view = cards.renderSlackModal({ surface: "form", callbackId: "done", title: "Thanks", submitLabel: "Close", state: {}, blocks: thanks.blocks }).view;
-      await client.views.update({ view_id: body.view.root_view_id ?? body.view.id, view });
-      if (body.view.root_view_id && body.view.root_view_id !== body.view.id) await client.views.update({ view_id: body.view.id, view });
-    } else await tell(client, body, thanks);
   });
 }

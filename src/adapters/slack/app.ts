@@ -2,6 +2,7 @@ import { App } from "@slack/bolt";
 import { rateLimitsFromConfig, type Config } from "../../config.ts";
 import { systemClock, type Clock } from "../../core/clock.ts";
 import type { Core } from "../../core/index.ts";
+import { createInteractions } from "../../interactions/index.ts";
 import type { Logger } from "../../logger.ts";
 import type { HttpServer } from "../http/server.ts";
 import { createRateLimiter } from "../shared/rate-limit.ts";
@@ -51,10 +52,12 @@ export async function startSlackAdapter(options: { config: Config; core: Core; l
     app = new App({ token, receiver, logger: slackLog, clientOptions });
     http.route("POST", "/slack/events", receiver.handle);
   }
-  registerCommands(app, core, logger);
-  registerViews(app, core, logger);
-  registerActions(app, core, logger);
-  registerEvents(app, core, logger);
+  // Every interaction is defined once (src/interactions); these listeners only carry it.
+  const interactions = createInteractions(core, logger);
+  registerCommands(app, core, interactions);
+  registerViews(app, core, interactions);
+  registerActions(app, core, interactions, logger);
+  registerEvents(app, core, interactions, logger);
   app.error(async (error) => {
     // Over HTTP the receiver answers a failure (500 for an event, so Slack retries) and logs it with a reference.
     if (!socketMode) throw error;

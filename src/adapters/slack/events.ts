@@ -5,15 +5,17 @@ import * as cards from "../../cards/index.ts";
 import { isRetryable, toCaseError } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
-import { reopenOffer } from "../shared/form-submissions.ts";
-import { newCaseForm, showForm } from "./forms.ts";
+import { homeFor, newCaseForm, reopenOffer, type Interactions } from "../../interactions/index.ts";
+import { carryCommand } from "./conversation.ts";
+import { showForm } from "./forms.ts";
 import { publishHome } from "./home.ts";
 import { slackCtx } from "./identity.ts";
 import { errorCard, tellUser } from "./replies.ts";
 
 /**
- * Events: replies in a followed thread become comments; the App Home tab shows the
- * dashboard; the message shortcut files a case from any message.
+ * Events: replies in a followed thread become comments; words typed in the app's
+ * Messages tab are commands (the same words as in Teams: src/interactions/commands.ts);
+ * the App Home tab shows the dashboard; the message shortcut files a case from any message.
  *
  * A reply is acknowledged only once it is stored (the receiver answers 200 after this
  * listener returns), and it is seen-marked by being stored: the comment's external id
@@ -32,6 +34,7 @@ const messageEvent = z.object({
   ts: z.string(),
   thread_ts: z.string().optional(),
   subtype: z.string().optional(),
+  channel_type: z.string().optional(),
   bot_id: z.string().optional(),
   files: z.array(z.object({ name: z.string().optional(), permalink: z.string().optional() })).optional(),
   message: z.object({ user: z.string().optional(), text: z.string().default(""), ts: z.string(), thread_ts: z.string().optional(), bot_id: z.string().optional() }).optional(),
@@ -52,7 +55,7 @@ async function tell(client: WebClient, where: { channel: string; user: string; t
   }
 }
 
-export function registerEvents(app: App, core: Core, logger: Logger): void {
+export function registerEvents(app: App, core: Core, interactions: Interactions, logger: Logger): void {
   app.event("message", async ({ event, body, client, context }) => {
     const parsed = messageEvent.safeParse(event);
     if (!parsed.success) return;
@@ -62,7 +65,11 @@ export function registerEvents(app: App, core: Core, logger: Logger): void {
     const message = edited ?? m;
     if (m.bot_id || message.bot_id || m.subtype === "bot_message" || m.subtype === "message_deleted" || !message.user || message.user === context.botUserId) return;
     if (m.subtype && !["message_changed", "file_share", "thread_broadcast"].includes(m.subtype)) return;
-    if (!message.thread_ts || message.thread_ts === message.ts) return;
+    if (!message.thread_ts || message.thread_ts === message.ts) {
+      // Typed to the app in its Messages tab (a DM, not in a thread): a command, answered there.
+      if (m.channel_type === "im" && !edited) await answerTyped(client, (body as { team_id?: string }).team_id ?? "", m.channel, message.user, message.text, m.ts);
+      return;
+    }
 
     const thread = await core.threads.caseOfThread({ platform: "slack", channelId: m.channel, threadId: message.thread_ts });
     if (!thread) return; // a thread that follows no case: never a stray case
@@ -94,9 +101,26 @@ export function registerEvents(app: App, core: Core, logger: Logger): void {
     }
   });
 
+  /**
+   * A command typed in the Messages tab. What it writes (a reply) is keyed by the message,
+   * so Slack's retry after a failure stores it once; a read is simply answered again.
+   */
+  async function answerTyped(client: WebClient, teamId: string, channel: string, user: string, text: string, ts: string): Promise<void> {
+    const ctx = slackCtx(core, client, teamId, user);
+    const outcome = await interactions.type(ctx, text, { channel, deliveryId: `${teamId}:${channel}:${ts}` });
+    // Nothing was stored: Slack delivers the event again.
+    if (outcome.kind === "refused" && isRetryable(outcome.failure.code)) throw outcome.failure;
+    const say = async (card: cards.MessageCard) => {
+      const m = cards.renderSlackMessage(card);
+      await client.chat.postMessage({ channel, text: m.text, blocks: m.blocks, mrkdwn: false });
+    };
+    await carryCommand({ core, client, ctx, teamId, userId: user, channel, say }, outcome);
+  }
+
   app.event("app_home_opened", async ({ event, body, client }) => {
     if (event.tab !== "home") return;
-    await publishHome(core, client, (body as { team_id?: string }).team_id ?? "", event.user, logger);
+    const teamId = (body as { team_id?: string }).team_id ?? "";
+    await publishHome(client, event.user, await homeFor({ core, ctx: slackCtx(core, client, teamId, event.user) }, logger));
   });
 
   app.shortcut("case_from_message", async ({ shortcut, ack, client }) => {
@@ -115,7 +139,7 @@ export function registerEvents(app: App, core: Core, logger: Logger): void {
       }
       const description = `${text}${link ? `\n\nFrom the message: ${link}` : ""}`;
       const subject = text.split("\n")[0]?.slice(0, 200) ?? "";
-      await showForm(client, shortcut.trigger_id, await newCaseForm(core, ctx, { channel: shortcut.channel.id, subject, description }));
+      await showForm(client, shortcut.trigger_id, await newCaseForm({ core, ctx }, { channel: shortcut.channel.id, subject, description }));
     } catch (error) {
       const m = cards.renderSlackMessage(errorCard(error, logger).card);
       await client.chat.postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: m.text, blocks: m.blocks });

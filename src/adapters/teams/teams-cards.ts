@@ -1,50 +1,22 @@
 import type { Attachment } from "botbuilder";
 import * as cards from "../../cards/index.ts";
-import type { AdaptiveCard, AdaptiveElement } from "../../cards/render/adaptive.ts";
+import type { AdaptiveCard } from "../../cards/render/adaptive.ts";
+import { opensForm } from "../../interactions/index.ts";
 
 /**
- * Teams specifics on top of the Adaptive Card renderer: buttons that open a form
- * become dialog openers (Action.Submit with msteams task/fetch), and a form shown
- * inline in a chat submits with Action.Execute ("form.submit") so the card updates
- * in place for everyone.
+ * Cards as Teams gets them: the Adaptive Card renderer, told by the interactions' table
+ * which buttons open a form (it draws those as dialog openers itself), and the shapes
+ * Teams wants around a card: a message attachment, a dialog, an invoke's answer.
  * @link https://learn.microsoft.com/en-us/microsoftteams/platform/task-modules-and-cards/task-modules/invoking-task-modules
  */
-export const OPENS_A_DIALOG = new Set([
-  "case.new", "case.reply", "case.reopen", "case.escalate", "case.newLinkedCase", "case.internalNote", "case.askCustomer",
-  "case.changeSeverity", "case.setPriority", "case.close", "case.handToPartner", "case.assign", "case.revealCredentials", "severity.guide",
-]);
-
-function walk(elements: AdaptiveElement[] | undefined, fn: (action: AdaptiveElement) => AdaptiveElement): void {
-  for (const element of elements ?? []) {
-    if (Array.isArray(element.actions)) element.actions = (element.actions as AdaptiveElement[]).map(fn);
-    for (const key of ["items", "columns"]) walk(element[key] as AdaptiveElement[] | undefined, fn);
-  }
-}
+export const ADAPTIVE = "application/vnd.microsoft.card.adaptive";
 
 export function teamsCard(card: cards.Card, options: { inlineForm?: boolean } = {}): AdaptiveCard {
-  const rendered = cards.renderAdaptiveCard(card);
-  const convert = (action: AdaptiveElement): AdaptiveElement => {
-    const data = action.data as { action?: string; value?: string } | undefined;
-    const id = (action.verb as string | undefined) ?? data?.action;
-    // In a dialog, "Check for answers" sends what was typed, and every button carries the form's state back.
-    if (card.surface === "form" && action.type === "Action.Submit" && data?.action) {
-      const { associatedInputs: _none, ...rest } = action;
-      return id === "knowledge.suggest" ? { ...rest, data: { ...data, callbackId: card.callbackId, state: card.state } } : { ...action, data: { ...data, callbackId: card.callbackId, state: card.state } };
-    }
-    if (id && OPENS_A_DIALOG.has(id) && (action.type === "Action.Execute" || action.type === "Action.Submit")) {
-      return { type: "Action.Submit", title: action.title, data: { msteams: { type: "task/fetch" }, action: id, value: data?.value ?? "" } };
-    }
-    return action;
-  };
-  walk(rendered.body, convert);
-  if (card.surface === "form" && options.inlineForm) {
-    rendered.actions = [{ type: "Action.Execute", title: card.submitLabel, verb: "form.submit", data: { callbackId: card.callbackId, state: card.state } }];
-  }
-  return rendered;
+  return cards.renderAdaptiveCard(card, { opensForm, inlineForm: options.inlineForm });
 }
 
 export function attachment(card: cards.Card, options: { inlineForm?: boolean } = {}): Attachment {
-  return { contentType: "application/vnd.microsoft.card.adaptive", content: teamsCard(card, options) };
+  return { contentType: ADAPTIVE, content: teamsCard(card, options) };
 }
 
 /** A dialog (task module) showing a form card. */
@@ -62,6 +34,11 @@ export function dialogMessage(text: string) {
   return { task: { type: "message" as const, value: text } };
 }
 
+/** The answer to an Action.Execute: the card that replaces the one pressed. */
+export function executeAnswer(card: cards.Card, options: { inlineForm?: boolean } = {}) {
+  return { statusCode: 200, type: ADAPTIVE, value: teamsCard(card, options) as unknown as Record<string, unknown> };
+}
+
 /**
  * A message card as the answer to an invoke, in the shape its kind expects (a dialog for
  * task/* and the message action, a card for Action.Execute); undefined for any other invoke.
@@ -76,7 +53,7 @@ export function invokeCardResponse(name: string | undefined, card: cards.Message
     case "composeExtension/submitAction":
       return { status: 200, body: infoDialog("carebot", card) };
     case "adaptiveCard/action":
-      return { status: 200, body: { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: teamsCard(card) } };
+      return { status: 200, body: executeAnswer(card) };
     default:
       return undefined;
   }

@@ -1,8 +1,8 @@
 import type { Activity, InvokeResponse, TurnContext } from "botbuilder";
 import * as cards from "../../cards/index.ts";
+import { commandWrites } from "../../interactions/index.ts";
 import type { Logger } from "../../logger.ts";
 import { RATE_LIMITED_MESSAGE, type RateVerdict } from "../shared/rate-limit.ts";
-import { parseTeamsCommand } from "./commands.ts";
 import { threadOf } from "./conversation.ts";
 import { invokeCardResponse } from "./teams-cards.ts";
 
@@ -31,8 +31,7 @@ export class TurnRefused extends Error {
 export function messageMayWrite(activity: Pick<Activity, "id" | "text" | "conversation">): boolean {
   const { threadId } = threadOf(activity.conversation.id);
   if (threadId && threadId !== activity.id) return true;
-  const verb = parseTeamsCommand((activity.text ?? "").replace(/<at>[^<]*<\/at>/gi, " ")).verb;
-  return verb === "reply" || verb === "follow";
+  return commandWrites((activity.text ?? "").replace(/<at>[^<]*<\/at>/gi, " "));
 }
 
 /**

@@ -1,0 +1,13 @@
+import type { TurnContext } from "botbuilder";
+import type { Core } from "../../core/index.ts";
+import type { Interactions } from "../../interactions/index.ts";
+import type { Logger } from "../../logger.ts";
+
+/** What every Teams handler works with: the core, the interactions over it, and the log. */
+export interface TeamsDeps {
+  core: Core;
+  interactions: Interactions;
+  logger: Logger;
+}
+
+export type Turn = TurnContext;

@@ -1,0 +1,184 @@
+import { z } from "zod";
+import * as cards from "../cards/index.ts";
+import { caseViewSchema } from "../core/cases/schemas.ts";
+import type { Logger } from "../logger.ts";
+import { escalationForm, newCaseForm } from "./form-builders.ts";
+import { homeFor } from "./home.ts";
+import { browseCard } from "./knowledge.ts";
+import type { Env, Outcome } from "./outcome.ts";
+import { parse } from "./values.ts";
+
+/**
+ * Every typed command, once: the words that call it (Slack's `/case …` and the words
+ * typed to the bot in Slack's Messages tab, a Teams chat or after @carebot in a channel
+ * all read the same), its arguments' schema, and the core call. Anything else is the help.
+ */
+export interface CommandSource {
+  /** The channel or conversation it was typed in. */
+  channel?: string;
+  /** The platform's id of this message, the same on every delivery of it: what the command writes is keyed by it. */
+  deliveryId?: string;
+}
+
+interface Command<A> {
+  /** The words, tried in order; named groups are the arguments. */
+  words: RegExp[];
+  args: z.ZodType<A>;
+  /** Whether it stores something (a redelivered one must not be lost: see Teams' turn limits). */
+  writes?: true;
+  /** For the help: how to type it after `/case` (Slack), how to type it to the bot, and what it does. */
+  help: { slash?: string; chat?: string; does: string };
+  run(env: Env, args: A, source: CommandSource, logger: Logger): Promise<Outcome>;
+}
+
+export interface AnyCommand {
+  words: RegExp[];
+  args: z.ZodType<unknown>;
+  writes?: true;
+  help: { slash?: string; chat?: string; does: string };
+  run(env: Env, args: never, source: CommandSource, logger: Logger): Promise<Outcome>;
+}
+
+const command = <A>(c: Command<A>): Command<A> => c;
+const number = z.string().regex(/^\d{1,10}$/);
+const reply = (...shown: cards.MessageCard[]): Outcome => ({ kind: "reply", cards: shown });
+
+/** The card offered where a form cannot open from a typed message: its button opens the form. */
+function offer(title: string, text: string, actions: cards.CardAction[]): cards.MessageCard {
+  const card = cards.buildNotice({ title, text });
+  card.blocks.push({ type: "actions", actions });
+  return card;
+}
+
+export const commands = {
+  new: command({
+    words: [/^(?:new|file(?: a)?)(?: case)?(?:\s+(?<subject>[\s\S]*))?$/i],
+    args: z.object({ subject: z.string().max(200).default("") }),
+    help: { slash: "new [subject]", chat: "new case", does: "file a new support case" },
+    run: async (env, { subject }, source) => ({
+      kind: "form",
+      form: await newCaseForm(env, { channel: source.channel, subject }),
+      offer: offer("File a new support case", "The form asks for what support needs to help you quickly.", [
+        { id: "case.new", label: "Open the new-case form", value: "new", style: "primary" },
+        { id: "severity.guide", label: "Which severity?", value: "guide" },
+      ]),
+    }),
+  }),
+  list: command({
+    words: [
+      /^list(?:\s+(?<view>\S+))?$/i,
+      /^(?<view>mine|open|account|closed)$/i,
+      /^(?:all )?my (?<view>cases)$/i,
+      /^my (?<view>open|closed) cases$/i,
+      /^my (?<view>account)'?s open cases$/i,
+    ],
+    args: z.object({ view: z.string().max(100).optional() }),
+    help: { slash: "list [mine | open | account | closed]", chat: "my cases · open · account · closed", does: "your cases (default: open)" },
+    run: async ({ core, ctx }, args) => {
+      const typed = (args.view || "open").toLowerCase();
+      const view = parse(caseViewSchema, typed === "cases" ? "mine" : typed, "view");
+      return reply(cards.buildCaseList(await core.cases.list(ctx, { view }), view));
+    },
+  }),
+  show: command({
+    words: [/^(?:show|case)\s+(?<number>\S+)$/i],
+    args: z.object({ number }),
+    help: { slash: "show N", chat: "case N", does: "a case and its latest comments" },
+    run: async ({ core, ctx }, args) => reply(cards.buildCaseCard(await core.cases.get(ctx, args.number), core.catalog, { maxComments: 10 })),
+  }),
+  reply: command({
+    words: [/^reply\s+(?<number>\S+)\s+(?<text>[\s\S]+)$/i],
+    args: z.object({ number, text: z.string().min(1) }),
+    writes: true,
+    help: { slash: "reply N text", chat: "reply N text", does: "reply on a case" },
+    run: async ({ core, ctx }, args, source) => {
+      const result = await core.cases.comment(ctx, args.number, { body: args.text, externalId: source.deliveryId });
+      return reply(cards.buildConfirmation(`Reply added to case ${result.case.number}`, result.reopened ? "Your reply reopened the case." : "Support will see it on the case."));
+    },
+  }),
+  escalate: command({
+    words: [/^escalate\s+(?<number>\S+)$/i],
+    args: z.object({ number }),
+    help: { slash: "escalate N", chat: "escalate N", does: "escalate a case" },
+    run: async (env, args) => {
+      const form = await escalationForm(env, args.number);
+      const open = offer(`Escalate case ${args.number}`, "The form asks why, and says when the next update comes.", [{ id: "case.escalate", label: "Open the escalation form", value: args.number, style: "primary" }]);
+      return { kind: "form", form, offer: open, inline: true };
+    },
+  }),
+  search: command({
+    words: [/^search\s+(?<words>[\s\S]+)$/i],
+    args: z.object({ words: z.string().max(1_000) }),
+    help: { slash: "search words", chat: "search words", does: "answers in the knowledge base, and your cases, accounts and contacts" },
+    run: async ({ core, ctx }, { words }) =>
+      reply(cards.buildKnowledgeResults(words, await core.knowledge.search(ctx, { query: words })), cards.buildSearchResults(await core.search(ctx, { query: words }))),
+  }),
+  browse: command({
+    words: [/^browse(?:\s+(?<product>[\s\S]*))?$/i],
+    args: z.object({ product: z.string().max(200).default("") }),
+    help: { slash: "browse [product]", chat: "browse [product]", does: "knowledge articles by product" },
+    run: async (env, { product }) => reply(await browseCard(env, product)),
+  }),
+  follow: command({
+    words: [/^follow\s+(?<number>\S+)$/i],
+    args: z.object({ number }),
+    writes: true,
+    help: { slash: "follow N", chat: "follow N", does: "post a case here; replies in its thread become comments" },
+    run: async ({ core, ctx }, args) => ({ kind: "follow", view: await core.cases.get(ctx, args.number) }),
+  }),
+  home: command({
+    words: [/^home$/i],
+    args: z.object({}),
+    help: { slash: "home", chat: "home", does: "your open cases, recently viewed, knowledge, product updates and RCAs" },
+    run: async (env, _args, _source, logger) => ({ kind: "home", home: await homeFor(env, logger) }),
+  }),
+  help: command({
+    words: [],
+    args: z.object({}),
+    help: { slash: "help", chat: "help", does: "this list" },
+    run: async () => reply(chatHelp()),
+  }),
+} satisfies Record<string, AnyCommand>;
+
+export type CommandVerb = keyof typeof commands;
+export const COMMAND_VERBS = Object.keys(commands) as CommandVerb[];
+
+/** What was typed: the command it calls and its arguments as typed (each command's schema parses them when it runs). */
+export interface Typed {
+  verb: CommandVerb;
+  args: Record<string, string | undefined>;
+}
+
+export function readCommand(text: string): Typed {
+  // Spaces collapse, except inside a reply's text, whose line breaks are kept.
+  const trimmed = text.trim();
+  const oneLine = trimmed.replace(/\s+/g, " ");
+  for (const verb of COMMAND_VERBS) {
+    for (const words of (commands[verb] as AnyCommand).words) {
+      const match = (verb === "reply" ? trimmed : oneLine).match(words);
+      if (match) return { verb, args: { ...match.groups } };
+    }
+  }
+  return { verb: "help", args: {} };
+}
+
+/** Whether what was typed would store something. */
+export const commandWrites = (text: string): boolean => (commands[readCommand(text).verb] as AnyCommand).writes === true;
+
+/** The help of `/case` (Slack's slash command: Slack formats its text). */
+export const SLASH_HELP = [
+  ...COMMAND_VERBS.flatMap((verb) => {
+    const h = (commands[verb] as AnyCommand).help;
+    return h.slash ? [`*/case ${h.slash}*: ${h.does}`] : [];
+  }),
+  "Reply in a case's thread to comment on it.",
+].join("\n");
+
+/** The help of the words typed to the bot (Teams, and Slack's Messages tab): a card, the same on both. */
+export function chatHelp(): cards.MessageCard {
+  const lines = COMMAND_VERBS.flatMap((verb) => {
+    const h = (commands[verb] as AnyCommand).help;
+    return h.chat ? [`${h.chat}: ${h.does}`] : [];
+  });
+  return cards.buildNotice({ title: "carebot: what you can ask", text: [...lines, "Reply in a case's thread to comment on it."].join("\n\n") });
+}

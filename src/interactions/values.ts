@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { caseViewSchema } from "../core/cases/schemas.ts";
+import { parseInput } from "../core/validation.ts";
+
+/**
+ * What a button or a form hands back to us, parsed before the core sees it. These only
+ * bound and shape the text; the core checks every value again against the acting user
+ * (a case number here is just a string the core looks up through the permission check).
+ */
+/** A button's value: a case number, an article slug, a publication id, a list page. */
+export const buttonValue = z.string().max(1_000);
+/** A case number as a button or a form's state carries it. */
+export const caseNumber = z.string().trim().max(100);
+/** "open:2": a list view and a page. */
+export const listPage = z
+  .string()
+  .max(100)
+  .transform((value) => {
+    const [view = "open", page = "1"] = value.split(":");
+    return { view, page: Number(page) };
+  })
+  .pipe(z.object({ view: caseViewSchema, page: z.number().int().min(1).max(100_000) }));
+/** A form's state (the case it is about, the filing's key, where it was opened). */
+export const formState = z.record(z.string().max(100), z.string().max(2_000));
+/** A form's inputs as the platforms submit them: text, every one. */
+export const formValues = z.record(z.string().max(100), z.string().max(100_000).optional());
+
+/** Parses with the core's own wording: a bad value is a VALIDATION error naming the field. */
+export function parse<S extends z.ZodType>(schema: S, input: unknown, field: string): z.infer<S> {
+  return parseInput(schema, input, { field });
+}
