@@ -50,6 +50,17 @@ function offer(title: string, text: string, actions: cards.CardAction[]): cards.
   return card;
 }
 
+/** Offered where the new-case form cannot open from a typed message. */
+export const newCaseOffer = () =>
+  offer("File a new support case", "The form asks for what support needs to help you quickly.", [
+    { id: "case.new", label: "Open the new-case form", value: "new", style: "primary" },
+    { id: "severity.guide", label: "Which severity?", value: "guide" },
+  ]);
+
+/** Offered where the escalation form cannot open from a typed message. */
+export const escalationOffer = (number: string) =>
+  offer(`Escalate case ${number}`, "The form asks why, and says when the next update comes.", [{ id: "case.escalate", label: "Open the escalation form", value: number, style: "primary" }]);
+
 export const commands = {
   new: command({
     words: [/^(?:new|file(?: a)?)(?: case)?(?:\s+(?<subject>[\s\S]*))?$/i],
@@ -58,10 +69,7 @@ export const commands = {
     run: async (env, { subject }, source) => ({
       kind: "form",
       form: await newCaseForm(env, { channel: source.channel, subject }),
-      offer: offer("File a new support case", "The form asks for what support needs to help you quickly.", [
-        { id: "case.new", label: "Open the new-case form", value: "new", style: "primary" },
-        { id: "severity.guide", label: "Which severity?", value: "guide" },
-      ]),
+      offer: newCaseOffer(),
     }),
   }),
   list: command({
@@ -101,9 +109,7 @@ export const commands = {
     args: z.object({ number }),
     help: { slash: "escalate N", chat: "escalate N", does: "escalate a case" },
     run: async (env, args) => {
-      const form = await escalationForm(env, args.number);
-      const open = offer(`Escalate case ${args.number}`, "The form asks why, and says when the next update comes.", [{ id: "case.escalate", label: "Open the escalation form", value: args.number, style: "primary" }]);
-      return { kind: "form", form, offer: open, inline: true };
+      return { kind: "form", form: await escalationForm(env, args.number), offer: escalationOffer(args.number), inline: true };
     },
   }),
   search: command({

@@ -96,6 +96,8 @@ export function allCards(): Record<string, Card> {
     "search-results": cards.buildSearchResults({ query: "upload", cases: [summary(2, "Upload stuck")], accounts: [{ id: "a1", name: "Acme Media", type: "STANDARD" }], contacts: [{ id: "p1", name: "Ada Lovelace", email: "ada@acme-media.example", account: { id: "a1", name: "Acme Media" } }] }),
     "knowledge-results": cards.buildKnowledgeResults("transcoding stuck", [{ slug: "transcoding-stuck", title: "Entries stuck in transcoding", product: "Uploads, Imports and Transcoding", snippet: "…when an entry stays in processing for more than an hour…" }], { whileFiling: true }),
     article: cards.buildArticleCard({ slug: "transcoding-stuck", title: "Entries stuck in transcoding", productName: "Uploads, Imports and Transcoding", body: "An entry can stay in processing when its source file is damaged.\n\nReconvert it from the entry page.", updatedAt: at("2026-10-01T00:00:00Z") }),
+    "knowledge-browse-products": cards.buildKnowledgeBrowse({ products: [{ key: "player", name: "Player" }, { key: "uploads", name: "Uploads, Imports and Transcoding" }] }),
+    "knowledge-browse-articles": cards.buildKnowledgeBrowse({ product: "Uploads, Imports and Transcoding", articles: [{ slug: "transcoding-stuck", title: "Entries stuck in transcoding", updatedAt: at("2026-10-01T00:00:00Z") }] }),
     "rca-card": cards.buildPublicationCard({ kind: "RCA", title: "RCA: playback outage of 14 September", body: "Between 09:12 and 09:47 UTC a configuration change stopped playback.", publishedAt: at("2026-09-16T00:00:00Z") }),
     home: cards.buildHome({
       viewerName: "Ada Lovelace", openCases: [summary(1, "Player error 1002")], openTotal: 1,
