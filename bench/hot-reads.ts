@@ -10,7 +10,9 @@
  * It creates a database, loads the demo data, links a Slack user to a demo contact and
  * times: the chat actor (who is asking: identity, person and account family), `/case
  * list` (the open view's first page and its total), `/case show` (one case with its
- * comments) and the new-case form's choices. Drops the database afterwards.
+ * comments) and the new-case form's choices; then cases filed per second through the core,
+ * 20 at once, against a bare prisma.case.create (as the chat benchmark measures it).
+ * Drops the database afterwards.
  * Why: a chat request is a handful of statements; when each costs a millisecond of CPU
  * in the client library, four requests at once keep the event loop busy and every
  * other request's ack waits behind them (see the chat benchmark's ack ratios).
@@ -27,8 +29,9 @@ import { loadActor } from "../src/core/accounts/actors.ts";
 import { DEMO_PEOPLE, loadDemoData } from "../src/core/demo/demo-data.ts";
 import { createCore, type Ctx } from "../src/core/index.ts";
 import { createLogger } from "../src/logger.ts";
+import { measureFiling } from "./chat/filing.ts";
 
-const { values: args } = parseArgs({ options: { calls: { type: "string", default: "2000" } } });
+const { values: args } = parseArgs({ options: { calls: { type: "string", default: "2000" }, "filing-seconds": { type: "string", default: "5" } } });
 const calls = Math.max(100, Number(args.calls) || 2000);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -40,6 +43,7 @@ const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 
 type Row = { what: string; wallMs: number; cpuMs: number };
+let filing: Awaited<ReturnType<typeof measureFiling>> | undefined;
 const rows: Row[] = [];
 async function time(what: string, fn: () => Promise<unknown>): Promise<void> {
   for (let i = 0; i < Math.min(200, calls / 5); i++) await fn();
@@ -72,6 +76,8 @@ try {
   await time("/case list: open, page 1", () => core.cases.list(ctx, { view: "open" }));
   await time("/case show: one case", () => core.cases.get(ctx, number));
   await time("new-case form: filing choices", () => core.cases.filingChoices(ctx));
+  // The same measurement as the chat benchmark's: 20 filings at once through the core, then raw inserts.
+  filing = await measureFiling(db, "hot", DEMO_PEOPLE.standardUser, Number(args["filing-seconds"]) || 5);
 } finally {
   await raw.end().catch(() => undefined);
   await db.close();
@@ -84,3 +90,6 @@ console.log(`${calls} calls each, one at a time, PostgreSQL at ${url.host}; CPU 
 console.log("| read | wall ms per call | CPU ms per call | wall ÷ raw SELECT 1 |");
 console.log("|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.what} | ${r.wallMs.toFixed(3)} | ${r.cpuMs.toFixed(3)} | ${(r.wallMs / floor.wallMs).toFixed(1)}x |`);
+if (filing) {
+  console.log(`\nFiling, 20 at once: core.cases.file ${filing.corePerSecond.toFixed(0)}/s, a bare prisma.case.create ${filing.rawPerSecond.toFixed(0)}/s (${(filing.corePerSecond / filing.rawPerSecond).toFixed(2)}x); client CPU per case ${filing.coreCpuMs.toFixed(2)} vs ${filing.rawCpuMs.toFixed(2)} ms; errors ${filing.coreErrors} + ${filing.rawErrors}.`);
+}

@@ -20,19 +20,16 @@ export function actorId(actor: Actor): string | null {
   return "personId" in actor ? actor.personId : null;
 }
 
-/** Appends to the audit trail; the database refuses updates and deletes of it. */
+/**
+ * Appends to the audit trail; the database refuses updates and deletes of it.
+ * Hand-written: every write of the core records one, inside its transaction, and
+ * Prisma's create spent more client CPU on it than the rest of a filing's inserts.
+ */
 export async function recordAudit(tx: Tx, entry: AuditInput): Promise<void> {
-  await tx.auditEntry.create({
-    data: {
-      caseId: entry.caseId ?? null,
-      accountId: entry.accountId ?? null,
-      actorId: actorId(entry.actor),
-      action: entry.action,
-      changes: (entry.changes ?? {}) as object,
-      source: entry.source,
-      at: entry.at,
-    },
-  });
+  await tx.$executeRaw`
+    INSERT INTO "AuditEntry" ("caseId", "accountId", "actorId", "action", "changes", "source", "at")
+    VALUES (${entry.caseId ?? null}::uuid, ${entry.accountId ?? null}::uuid, ${actorId(entry.actor)}::uuid, ${entry.action},
+            ${JSON.stringify(entry.changes ?? {})}::jsonb, ${entry.source}::"Source", ${entry.at})`;
 }
 
 /** The fields that differ between two records, as { field: [before, after] }. */
