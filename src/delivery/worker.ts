@@ -31,6 +31,9 @@ export interface DeliveryWorker {
 /** Something that rings when the outbox has news; returns the unsubscribe function. */
 export type WakeSource = (listener: () => void) => () => void;
 
+/** A channel skipped because its platform paused the app: the notification waits, its attempt not counted. */
+class Paused extends RetryLater {}
+
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 10 * 60_000);
   return Math.round(base / 2 + random() * (base / 2));
@@ -73,7 +76,7 @@ export function createDeliveryWorker(options: {
     for (const channel of options.channels) {
       try {
         const paused = (pausedUntil.get(channel.name) ?? 0) - clock.now().getTime();
-        if (paused > 0) throw new RetryLater(`${channel.name} is paused: the platform asked the app to wait`, paused, { wholeChannel: true });
+        if (paused > 0) throw new Paused(`${channel.name} is paused: the platform asked the app to wait`, paused);
         await channel.deliver(row);
       } catch (error) {
         if (error instanceof RetryLater && error.wholeChannel) {
@@ -94,6 +97,10 @@ export function createDeliveryWorker(options: {
     } catch (error) {
       const wait = error instanceof RetryLater ? error.retryAfterMs : backoffMs(row.attempts);
       const retryAt = new Date(clock.now().getTime() + wait);
+      if (error instanceof Paused) {
+        await core.outbox.defer(row.id, retryAt);
+        return { ok: false, retryAt };
+      }
       const outcome = await core.outbox.markFailed(row, {
         error: error instanceof Error ? error.message : String(error),
         retryAt,
@@ -133,7 +140,11 @@ export function createDeliveryWorker(options: {
     const pending = [...queues.values()];
     let delivered = 0;
     const lane = async () => {
-      for (let next = pending.shift(); next; next = pending.shift()) delivered += await deliverInOrder(next);
+      for (let next = pending.shift(); next; next = pending.shift()) {
+        // Awaited first, then added: `delivered += await ...` would add to the total read before the wait, losing the other lanes' counts.
+        const count = await deliverInOrder(next);
+        delivered += count;
+      }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, lane));
     return delivered;

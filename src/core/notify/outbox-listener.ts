@@ -58,6 +58,7 @@ export function listenForOutbox(options: { url: string; logger: Logger; retryMs?
       return;
     }
     client = c;
+    log.info({ channel: OUTBOX_CHANNEL }, "listening for outbox notifications from every process");
     listened();
     if (failures > 0) ring(); // something may have been committed while no one listened
     failures = 0;
