@@ -9,6 +9,7 @@ import { toCaseError } from "../core/errors.ts";
 import type { Core, Ctx } from "../core/index.ts";
 import { createLogger } from "../logger.ts";
 import { caseDetail, casePage, table } from "./format.ts";
+import { SERVICE_LEVEL_HELP, serviceLevelCommand } from "./service-levels.ts";
 
 /**
  * The operator CLI: `npm run cli -- <command> [options]`. It talks to the same core
@@ -37,6 +38,7 @@ const HELP = `carebot operator CLI
   publish rca --title T --body-file F --severity S1
   sweep next           what the clock will do next (reminders, automatic closes, purges)
   sweep run            apply everything due now
+${SERVICE_LEVEL_HELP}
   demo load            load the demo data into an empty database
   migrate              apply pending migrations and exit
 
@@ -140,6 +142,8 @@ async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values,
       const result = await core.cases.sweep();
       return { ...result, text: `Applied: ${result.actions.REMIND} reminders, ${result.actions.AUTO_CLOSE} automatic closes, ${result.actions.PURGE_CREDENTIALS} credential purges.` };
     }
+    case "sla report":
+      return serviceLevelCommand(core, operator, rest, v);
     case "demo load": {
       const loaded = await loadDemoData(core, hasAccounts);
       return { loaded, text: loaded ? "Demo data loaded." : "The database already holds accounts; demo data not loaded." };

@@ -1,0 +1,27 @@
+import type { Core, Ctx } from "../core/index.ts";
+import { table } from "./format.ts";
+
+/**
+ * `sla report [DAYS] [--account ID] [--severity S1..S4]`: response times and breaches
+ * per severity and account over the last DAYS days (7 by default).
+ */
+export const SERVICE_LEVEL_HELP = "  sla report [DAYS] [--account ID] [--severity S1]  response times and breaches per severity and account (last 7 days)";
+
+export async function serviceLevelCommand(core: Core, operator: Ctx, rest: string[], v: { account?: string; severity?: string }) {
+  const report = await core.serviceLevels.report(operator, { days: rest[0] ?? 7, accountId: v.account, severity: v.severity?.toUpperCase() as "S1" | undefined });
+  const minutes = (m: number | null, hours: string) => (m === null ? "-" : `${m} min${hours === "business" ? " (business)" : hours === "mixed" ? " (mixed)" : ""}`);
+  const rows = report.rows.map((r) => ({
+    sev: r.severity,
+    account: r.account,
+    filed: r.filed,
+    answered: r.firstResponses,
+    "median first response": minutes(r.medianFirstResponseMinutes, r.hours),
+    "first-response breaches": r.firstResponseBreaches,
+    "update breaches": r.nextUpdateBreaches,
+    warnings: r.warnings,
+    "overdue now": r.overdueNow,
+  }));
+  const period = `${report.from.toISOString().slice(0, 16)}Z to ${report.to.toISOString().slice(0, 16)}Z`;
+  const text = [`Service levels, ${period}${report.truncated ? " (first 50,000 cases of the period only)" : ""}`, table(rows, Object.keys(rows[0] ?? { sev: 0 }))].join("\n");
+  return { report, text };
+}
