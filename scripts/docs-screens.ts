@@ -73,6 +73,8 @@ export const SECTIONS: Section[] = [
       { card: "case-list-empty", title: "An empty case view", text: "What a view with nothing in it says." },
       { card: "search-results", title: "Search results", text: "Cases, accounts and contacts matching the words, limited to what the user may see." },
       { card: "knowledge-results", title: "Knowledge results", text: "`/case search words` (Slack) or `search words` (Teams) shows matching articles first; while filing, a matching article can end the filing." },
+      { card: "knowledge-browse-products", title: "Browse: the products", text: "`/case browse` (Slack) or `browse` (Teams) without a product lists the products, each with its **Articles** button." },
+      { card: "knowledge-browse-articles", title: "Browse: one product's articles", text: "`browse uploads` or **Articles** on a product lists its articles with when each was updated; **Read** opens one." },
       { card: "article", title: "A knowledge article", text: "An article opened in chat, with **This answered my question**, which ends a filing and is counted." },
       { card: "rca-card", title: "An RCA", text: "A root-cause analysis (published for S1 incidents only) opened with **Read** on Slack's home tab; product updates look the same." },
     ],
