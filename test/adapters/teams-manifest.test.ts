@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
+import { readCommand } from "../../src/interactions/index.ts";
 // @ts-expect-error: a plain .mjs script without types
 import { buildTeamsPackage } from "../../scripts/teams-package.mjs";
 
@@ -34,7 +35,12 @@ describe("the Teams app package", () => {
     expect(manifest.bots[0].botId).toBe("3f5c2b1a-1111-4222-8333-944444444444");
     expect(manifest.validDomains).toEqual(["support.contoso.example"]);
     const titles = manifest.bots[0].commandLists.flatMap((l: { commands: { title: string }[] }) => l.commands.map((c) => c.title));
-    for (const command of ["new case", "my cases", "open", "account", "closed", "case", "reply", "escalate", "search", "follow", "help"]) expect(titles).toContain(command);
+    for (const command of ["new case", "my cases", "open", "case", "reply", "escalate", "search", "browse", "home", "follow", "help"]) expect(titles).toContain(command);
+    // Each command offered is one the bot answers (the help only for help).
+    for (const title of titles) {
+      const typed = title === "case" || title === "escalate" || title === "follow" ? `${title} 10001` : title === "reply" || title === "search" ? `${title} 10001 words` : title;
+      expect(readCommand(typed).verb === "help", title).toBe(title === "help");
+    }
     expect(manifest.composeExtensions[0].commands[0]).toMatchObject({ type: "action", context: ["message"], fetchTask: true });
 
     const color = pngSize(await zip.file("color.png")!.async("nodebuffer"));
