@@ -5,7 +5,7 @@ import type { FollowedThread } from "../../core/follow/threads.ts";
 import { escalationLabel, eventNotices, type EventNotice, type NoticeAudience } from "../../cards/notices.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 import { CannotDeliver, type DeliveryChannel } from "../../core/notify/delivery-port.ts";
-import { unhandledEvent, type ClaimedNotification, type NotificationPayload } from "../../core/notify/events.ts";
+import type { ClaimedNotification, NotificationPayload } from "../../core/notify/events.ts";
 import type { Logger } from "../../logger.ts";
 
 /**
@@ -163,8 +163,9 @@ export function createChatDelivery(core: Core, platform: ChatPlatform, logger: L
 
   /**
    * Where each event goes on this platform; the words come from eventNotices (src/cards),
-   * the same for every platform and for email. Exhaustive: a new event does not compile
-   * until it has a route here.
+   * the same for every platform and for email, whose exhaustive switch makes a new event
+   * say what it says to whom. Only events that also reach a channel (a new case's cards,
+   * escalations, hand-offs) or go to threads differently (comments) have a case here.
    */
   async function deliverVia(chat: ChatPlatform, n: ClaimedNotification, caseId: string): Promise<void> {
     const all = await core.threads.threadsOf(caseId);
@@ -212,17 +213,10 @@ export function createChatDelivery(core: Core, platform: ChatPlatform, logger: L
         }
         break;
       }
-      case "case.pending":
-      case "case.status_changed":
-      case "case.reopened":
-      case "case.closed":
-      case "case.reminder":
-      case "case.severity_changed":
-      case "case.assigned":
-      case "case.recommend_close":
-        break;
       default:
-        return unhandledEvent(n);
+        // Every other event is a change of the case, told where its case is followed. A new event
+        // needs a case here only when it must also reach a channel (as escalations and hand-offs do).
+        break;
     }
     // A change of the case: its notice into every thread of its audiences, and each thread's card redrawn.
     await toAudiences(chat, n, mine, await notices(), all);

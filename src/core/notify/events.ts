@@ -8,9 +8,11 @@ import { caseOriginSchema } from "../cases/schemas.ts";
  * outlive the code that wrote them. Payloads carry ids and display text only, never
  * credentials. Every key is what the writers in src/core/cases send today.
  *
- * Adding an event: one entry here, then the compiler names what else must say how it
- * is told (the words in src/cards/notices.ts) and where it goes (the route in
- * src/adapters/shared/chat-delivery.ts); both switches are exhaustive.
+ * Adding an event: one entry here, then the compiler asks for one case in the exhaustive
+ * switch of src/cards/notices.ts (eventNotices: what it says, to customers or staff).
+ * Chat threads, DMs and CC email then follow from that; a case in deliverVia
+ * (src/adapters/shared/chat-delivery.ts) is needed only for an event that must also
+ * reach a channel (triage, on-call, a partner's), as escalations do.
  */
 const caseRef = { number: z.string(), subject: z.string() };
 const statusMove = { from: z.string(), to: z.string() };
