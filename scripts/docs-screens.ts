@@ -76,12 +76,12 @@ export const SECTIONS: Section[] = [
       { card: "knowledge-browse-products", title: "Browse: the products", text: "`/case browse` (Slack) or `browse` (Teams) without a product lists the products, each with its **Articles** button." },
       { card: "knowledge-browse-articles", title: "Browse: one product's articles", text: "`browse uploads` or **Articles** on a product lists its articles with when each was updated; **Read** opens one." },
       { card: "article", title: "A knowledge article", text: "An article opened in chat, with **This answered my question**, which ends a filing and is counted." },
-      { card: "rca-card", title: "An RCA", text: "A root-cause analysis (published for S1 incidents only) opened with **Read** on Slack's home tab; product updates look the same." },
+      { card: "rca-card", title: "An RCA", text: "A root-cause analysis (published for S1 incidents only) opened with **Read** on the home dashboard; product updates look the same." },
     ],
   },
   {
     title: "Home",
-    intro: "Slack's App Home tab. Teams has no home dashboard yet (see [known limitations](known-limitations.md)); the picture shows the same card as the Adaptive Card renderer draws it.",
+    intro: "Slack's App Home tab (and `/case home`); in Teams the same card answers `home` and greets a user who installs the app.",
     screens: [
       { card: "home", title: "Home dashboard", text: "Open cases, recently viewed items, knowledge links, product updates and RCAs, with buttons to file a case and open the views." },
     ],
