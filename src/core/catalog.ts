@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { CC_LIMIT, ESCALATION_DESCRIPTION_LIMIT } from "./cases/schemas.ts";
 import { CaseError } from "./errors.ts";
 import { DEFAULT_SERVICE_LEVELS, serviceLevelsSchema } from "./sla/targets.ts";
 
@@ -51,10 +52,10 @@ export const catalogSchema = z
     }),
     /** The acknowledgement a customer gets at once when escalating, by the case's severity. */
     escalationAcknowledgement: z.record(severityKey, z.string().min(1)),
-    maxCc: z.number().int().min(0).max(20),
+    maxCc: z.number().int().min(0).max(CC_LIMIT),
     /** Links the home dashboard offers (knowledge center, documentation, status page). */
     knowledgeLinks: z.array(z.object({ title: z.string().min(1).max(75), url: z.url({ protocol: /^https?$/ }) })).max(10),
-    escalationDescriptionMax: z.number().int().positive().max(3000),
+    escalationDescriptionMax: z.number().int().positive().max(ESCALATION_DESCRIPTION_LIMIT),
     /** Response targets, business hours and alerts (src/core/sla/targets.ts); the documented defaults when absent. */
     serviceLevels: serviceLevelsSchema.optional(),
   })

@@ -11,7 +11,7 @@ import { readCaseView } from "./case-reader.ts";
 import { acknowledgementFor, managementAttentionWarning, MANAGEMENT_ATTENTION } from "./escalation-policy.ts";
 import { isOpen, type Status } from "./lifecycle.ts";
 import { formatCaseNumber, type CaseView } from "./presenter.ts";
-import { editDetailsSchema, escalateSchema, type CaseRef, type EscalateInput } from "./schemas.ts";
+import { ccProblem, editDetailsSchema, escalateSchema, type CaseRef, type EscalateInput } from "./schemas.ts";
 import { applyTransition } from "./transitions.ts";
 
 export interface EscalationResult {
@@ -183,6 +183,8 @@ export function createCustomerActions(deps: CoreDeps) {
     editDetails: (ctx: Ctx, ref: CaseRef, raw: z.input<typeof editDetailsSchema>) =>
       changeCase(deps, ctx, ref, "edit", async (change) => {
         const input = parseInput(editDetailsSchema, raw);
+        const ccProblemFound = ccProblem(input.cc, deps.catalog.maxCc);
+        if (ccProblemFound) throw new CaseError("VALIDATION", ccProblemFound);
         const { tx, actor, row, now } = change;
         requireOpen(row);
         if (input.contactId) {

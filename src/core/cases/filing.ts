@@ -12,7 +12,7 @@ import { parseInput } from "../validation.ts";
 import { assertCan, resolveCaseId } from "./case-access.ts";
 import { presentCase, readCaseView, readFullCase } from "./case-reader.ts";
 import { formatCaseNumber, type CaseView } from "./presenter.ts";
-import { fileCaseSchema, type FileCaseInput } from "./schemas.ts";
+import { ccProblem, fileCaseSchema, type FileCaseInput } from "./schemas.ts";
 
 export interface FileCaseResult {
   case: CaseView;
@@ -28,6 +28,8 @@ export interface FileCaseResult {
  */
 export async function fileCase(deps: CoreDeps, ctx: Ctx, raw: FileCaseInput, bell?: OutboxBell): Promise<FileCaseResult> {
   const input = parseInput(fileCaseSchema, raw);
+  const ccProblemFound = ccProblem(input.cc, deps.catalog.maxCc);
+  if (ccProblemFound) throw new CaseError("VALIDATION", ccProblemFound);
   const product = findProduct(deps.catalog, input.product);
   if (!product) throw new CaseError("VALIDATION", { field: "product", message: "Choose a product from the list." });
   if (!product.features.some((f) => f.key === input.feature)) {

@@ -33,6 +33,21 @@ export const caseTypeSchema = z.enum(["FEATURE_REQUEST", "HOW_TO", "TECHNICAL_IS
 });
 export const severitySchema = z.enum(["S1", "S2", "S3", "S4"], { error: "Choose a severity from S1 to S4." });
 
+/**
+ * The upper bounds the catalog may set (catalog.ts): the schemas accept up to these, and
+ * the case service holds an input to the catalog's own `maxCc` and
+ * `escalationDescriptionMax` (ccWithinCatalog below; the escalation check in
+ * customer-actions.ts), so a documented setting is the limit users meet.
+ */
+export const CC_LIMIT = 20;
+export const ESCALATION_DESCRIPTION_LIMIT = 3000;
+
+/** The catalog's CC limit, with the message users see next to the field. */
+export function ccProblem(cc: readonly string[] | undefined, maxCc: number): { field: "cc"; message: string } | undefined {
+  if (!cc || cc.length <= maxCc) return undefined;
+  return { field: "cc", message: maxCc === 0 ? "CC addresses are not used here: leave the field empty." : `Copy at most ${maxCc} email addresses.` };
+}
+
 const emailSchema = z.email({ error: "Enter valid email addresses." }).max(254);
 
 /** Subjects are one line: a newline would break every notification title. */
@@ -87,7 +102,7 @@ export const fileCaseSchema = z.object({
     )
     .default([])
     .transform((list) => [...new Set(list)])
-    .refine((list) => list.length <= 5, "Copy at most 5 email addresses."),
+    .refine((list) => list.length <= CC_LIMIT, `Copy at most ${CC_LIMIT} email addresses.`),
   /** The closed case this one continues, when a reply could no longer reopen it. */
   linkedFromCase: optional(caseRefSchema),
   /** Where the customer asked: the case card is posted there through the outbox. */
@@ -133,7 +148,7 @@ export const escalateSchema = z.object({
     .string({ error: "Say what you need and what changed." })
     .trim()
     .min(1, "Say what you need and what changed.")
-    .max(250, "Keep the description to 250 characters."),
+    .max(ESCALATION_DESCRIPTION_LIMIT, `Keep the description to ${ESCALATION_DESCRIPTION_LIMIT} characters.`),
   /** The submission's id on its platform: the same key from the same person on the same case makes one escalation however often it is delivered. */
   idempotencyKey: optional(z.string().max(300)),
 });
