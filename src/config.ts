@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 import { z } from "zod";
 import { CaseError } from "./core/errors.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./adapters/shared/rate-limit.ts";
@@ -5,7 +7,9 @@ import { DEFAULT_RATE_LIMITS, type RateLimits } from "./adapters/shared/rate-lim
 /**
  * The environment, parsed once at start-up and frozen. Nothing else reads
  * process.env. A bad value stops start-up with a message naming the variable
- * (never its value: it may be a secret).
+ * (never its value: it may be a secret). The server, the delivery worker and the CLI
+ * also read a `.env` file (readEnvironment below): `npm run cli -- setup` writes the
+ * channels there, and `.env.example` lists every variable.
  */
 const PLACEHOLDER = /^(|changeme|change-me|placeholder|secret|xxx+|todo|<.*>)$/i;
 
@@ -14,6 +18,8 @@ const booleanish = z
   .transform((v) => ["1", "true", "yes", "on"].includes(v));
 
 export const envSchema = z.object({
+  /** The file of settings read at start-up (default `.env` in the working folder); a variable set in the environment wins over the file. */
+  ENV_FILE: z.string().optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
@@ -117,6 +123,27 @@ export function rateLimitsFromConfig(config: Config): RateLimits {
 /** Whether the Slack adapter should run. */
 export function slackEnabled(config: Config): boolean {
   return Boolean(config.SLACK_SIGNING_SECRET && config.SLACK_BOT_TOKEN);
+}
+
+/**
+ * The process environment over the `.env` file (ENV_FILE names another): what
+ * loadConfig reads in the server, the delivery worker and the CLI. The environment wins,
+ * so a deployment's variables override the file, and a variable set empty there
+ * ("VAR=") unsets the file's. A missing `.env` is fine; a missing ENV_FILE is an error.
+ */
+export function readEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const file = env.ENV_FILE || ".env";
+  if (!existsSync(file)) {
+    if (!env.ENV_FILE) return env;
+    throw new CaseError("CONFIG", { message: `ENV_FILE names ${file}, which does not exist.`, field: "ENV_FILE" });
+  }
+  let parsed: NodeJS.Dict<string>;
+  try {
+    parsed = parseEnv(readFileSync(file, "utf8"));
+  } catch (cause) {
+    throw new CaseError("CONFIG", { message: `The settings file ${file} could not be read.`, field: "ENV_FILE", cause });
+  }
+  return { ...parsed, ...env };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {

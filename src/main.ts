@@ -1,5 +1,5 @@
 import { startApp } from "./app.ts";
-import { loadConfig } from "./config.ts";
+import { loadConfig, readEnvironment } from "./config.ts";
 import { toCaseError } from "./core/errors.ts";
 import { createLogger, installLastResortHandlers } from "./logger.ts";
 
@@ -7,7 +7,7 @@ import { createLogger, installLastResortHandlers } from "./logger.ts";
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(readEnvironment(process.env));
   } catch (error) {
     createLogger().fatal({ field: toCaseError(error).field }, toCaseError(error).message);
     process.exit(78); // EX_CONFIG

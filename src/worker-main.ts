@@ -1,5 +1,5 @@
 import { coreFromConfig, openAppDatabase, startDelivery } from "./app.ts";
-import { loadConfig } from "./config.ts";
+import { loadConfig, readEnvironment } from "./config.ts";
 import { systemClock } from "./core/clock.ts";
 import { applyMigrations } from "./core/db/migrate.ts";
 import { toCaseError } from "./core/errors.ts";
@@ -15,7 +15,7 @@ import { createLogger, installLastResortHandlers } from "./logger.ts";
  * commits a notification (LISTEN/NOTIFY), not at its next poll.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(readEnvironment(process.env));
   const logger = createLogger({ level: config.LOG_LEVEL });
   // One notification's stray rejection must not stop delivery for everyone: see installLastResortHandlers.
   installLastResortHandlers(logger.child({ module: "process" }));

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.ts";
+import { envSchema, loadConfig, readEnvironment } from "../src/config.ts";
 import { DEFAULT_CATALOG, loadCatalog } from "../src/core/catalog.ts";
 import { CaseError } from "../src/core/errors.ts";
 
@@ -66,5 +66,37 @@ describe("the catalog file", () => {
     expect(failure(() => loadCatalog(write("broken.json", "{ not json"))).message).toMatch(/could not be read as JSON/);
     const order = failure(() => loadCatalog(write("order.json", { timers: { reminderAfterDays: 10, autoCloseAfterDays: 5, reopenWindowDays: 7, credentialsPurgeAfterDays: 7 } })));
     expect(order.message).toContain("timers.autoCloseAfterDays");
+  });
+});
+
+describe("the .env file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "carebot-env-"));
+  const file = join(dir, ".env");
+  writeFileSync(file, "# written by setup\nSLACK_TRIAGE_CHANNEL=C0TRIAGE01\nPORT=4000\nDEMO_DATA=off\nLOG_LEVEL=debug\n");
+
+  it("is read under the environment: the file's settings apply, the environment wins, and VAR= unsets", () => {
+    const config = loadConfig(readEnvironment({ ENV_FILE: file, PORT: "5000", DEMO_DATA: "" }));
+    expect(config.SLACK_TRIAGE_CHANNEL).toBe("C0TRIAGE01");
+    expect(config.LOG_LEVEL).toBe("debug");
+    expect(config.PORT).toBe(5000);
+    expect(config.DEMO_DATA).toBe(true); // the file's "off" was unset by the environment's empty value
+  });
+
+  it("is optional as ./.env, but a named ENV_FILE must exist", () => {
+    const cwd = process.cwd();
+    process.chdir(mkdtempSync(join(tmpdir(), "carebot-no-env-")));
+    try {
+      expect(readEnvironment({ ENV_FILE: "", PORT: "1" })).toEqual({ ENV_FILE: "", PORT: "1" });
+    } finally {
+      process.chdir(cwd);
+    }
+    const missing = failure(() => readEnvironment({ ENV_FILE: join(dir, "nope.env") }));
+    expect(missing.field).toBe("ENV_FILE");
+  });
+
+  it(".env.example names every variable of src/config.ts", () => {
+    const example = readFileSync(".env.example", "utf8");
+    const missing = Object.keys(envSchema.shape).filter((name) => !new RegExp(`^#? ?${name}=`, "m").test(example));
+    expect(missing, "add these to .env.example").toEqual([]);
   });
 });

@@ -1,14 +1,20 @@
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { readArticles, SAMPLE_ARTICLES_DIR } from "../core/knowledge/article-files.ts";
 import { coreFromConfig, openAppDatabase } from "../app.ts";
-import { loadConfig } from "../config.ts";
+import { loadConfig, readEnvironment, type Config } from "../config.ts";
 import { applyMigrations } from "../core/db/migrate.ts";
 import { loadDemoData } from "../core/demo/demo-data.ts";
+import { removeDemoData } from "../core/demo/demo-removal.ts";
+import { systemClock } from "../core/clock.ts";
+import type { PrismaClient } from "../core/db/connect.ts";
 import { toCaseError } from "../core/errors.ts";
 import type { Core, Ctx } from "../core/index.ts";
 import { createLogger } from "../logger.ts";
+import { setEnvValues } from "./env-file.ts";
 import { caseDetail, casePage, table } from "./format.ts";
+import { runSetup, type Ask } from "./setup.ts";
 import { SERVICE_LEVEL_HELP, serviceLevelCommand } from "./service-levels.ts";
 
 /**
@@ -17,6 +23,10 @@ import { SERVICE_LEVEL_HELP, serviceLevelCommand } from "./service-levels.ts";
  */
 const HELP = `carebot operator CLI
 
+  setup                the guided first run: checks the configuration, links you as staff,
+                       names the channels (written to .env), says what is left to do
+    [--platform slack|teams --tenant T --user U --email E --name N --role manager|engineer]
+    [--triage C --oncall C --management C] [--env-file F] [--yes: ask nothing]
   account create --name N --type standard|parent|sub [--parent ID] --seats N --csm NAME [--csm-email E]
   account list
   account show ID
@@ -40,6 +50,7 @@ const HELP = `carebot operator CLI
   sweep run            apply everything due now
 ${SERVICE_LEVEL_HELP}
   demo load            load the demo data into an empty database
+  demo remove          remove the demo data for go-live (and set DEMO_DATA=off in .env)
   migrate              apply pending migrations and exit
 
 Add --json to print results as JSON. The database is the server's (DATA_DIR or DATABASE_URL):
@@ -54,6 +65,7 @@ const options = {
   view: { type: "string" }, page: { type: "string" }, "page-size": { type: "string" }, json: { type: "boolean" },
   status: { type: "string" }, dead: { type: "boolean" }, product: { type: "string" }, title: { type: "string" },
   "body-file": { type: "string" }, severity: { type: "string" },
+  triage: { type: "string" }, oncall: { type: "string" }, management: { type: "string" }, "env-file": { type: "string" }, yes: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -61,7 +73,14 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositi
 
 const operator: Ctx = { actor: { operator: true }, source: "cli" };
 
-async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values, hasAccounts: () => Promise<boolean>): Promise<unknown> {
+interface RunContext {
+  config: Config;
+  prisma: PrismaClient;
+  envFile: string;
+  ask?: Ask;
+}
+
+async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values, hasAccounts: () => Promise<boolean>, c: RunContext): Promise<unknown> {
   const rest = [arg, ...more].filter((x): x is string => x !== undefined);
   const d = core.directory;
   switch (`${group} ${verb ?? ""}`.trim()) {
@@ -144,6 +163,20 @@ async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values,
     }
     case "sla report":
       return serviceLevelCommand(core, operator, rest, v);
+    case "setup": {
+      const answers = { platform: v.platform, tenant: v.tenant, user: v.user, name: v.name, email: v.email, role: v.role, triage: v.triage, oncall: v.oncall, management: v.management };
+      return runSetup({ config: c.config, core, prisma: c.prisma, answers, envFile: c.envFile, ask: c.ask });
+    }
+    case "demo remove": {
+      const removed = await removeDemoData(c.prisma, systemClock, operator);
+      // Or the next start of an empty embedded database would load the demo again.
+      setEnvValues(c.envFile, { DEMO_DATA: "off" });
+      const kept = removed.kept.length ? `\nKept (a real case names them), now inactive: ${removed.kept.map((k) => `${k.name} <${k.email}>`).join(", ")}` : "";
+      return {
+        ...removed,
+        text: `Demo data removed: ${removed.accounts} accounts, ${removed.cases} cases, ${removed.people} people, ${removed.partners} partner, ${removed.publications} publications. DEMO_DATA=off written to ${c.envFile}.${kept}\nThe sample knowledge articles stay until you import yours: npm run cli -- knowledge import DIR.`,
+      };
+    }
     case "demo load": {
       const loaded = await loadDemoData(core, hasAccounts);
       return { loaded, text: loaded ? "Demo data loaded." : "The database already holds accounts; demo data not loaded." };
@@ -160,7 +193,8 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const config = loadConfig(process.env);
+  const env = readEnvironment(process.env);
+  const config = loadConfig(env);
   const logger = createLogger({ level: "warn", destination: process.stderr as never });
   const db = await openAppDatabase(config, logger);
   try {
@@ -170,7 +204,15 @@ async function main(): Promise<number> {
       return 0;
     }
     const core = coreFromConfig(config, db, logger);
-    const result = (await run(core, parsed.positionals, parsed.values, async () => (await db.prisma.account.count()) > 0)) as { text?: string; unknown?: boolean };
+    const interactive = group === "setup" && !parsed.values.yes && process.stdin.isTTY;
+    const prompt = interactive ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
+    const envFile = parsed.values["env-file"] ?? (env.ENV_FILE || ".env");
+    const result = (await run(core, parsed.positionals, parsed.values, async () => (await db.prisma.account.count()) > 0, {
+      config,
+      prisma: db.prisma,
+      envFile,
+      ask: prompt && ((question) => prompt.question(question)),
+    }).finally(() => prompt?.close())) as { text?: string; unknown?: boolean };
     if (parsed.values.json) {
       const { text: _text, ...rest } = result;
       console.log(JSON.stringify(rest, null, 2));
@@ -187,6 +229,7 @@ async function main(): Promise<number> {
 const FLAG_OF: Record<string, string> = {
   seatLimit: "seats", csmName: "csm", csmEmail: "csm-email", parentId: "parent", accountId: "account", personId: "person",
   partnerId: "partner", supportChannel: "channel", tenantId: "tenant", userId: "user", role: "role", type: "type",
+  triage: "triage", oncall: "oncall", management: "management", platform: "platform",
 };
 
 main().then(
