@@ -94,6 +94,16 @@ export function buildCaseCard(view: CaseView, catalog: Catalog, options: { maxCo
   };
 }
 
+/** The case's latest escalations, each with its support feedback (staff only) and the button that writes it. */
+function escalationsForStaff(view: CaseView): Block[] {
+  return view.escalations.slice(-3).map<Block>((e) => ({
+    type: "item",
+    title: `Escalated by ${e.escalatedBy.name}: ${e.reasonLabel}`,
+    subtitle: `${e.description}\n${e.supportFeedback ? `Support feedback: ${e.supportFeedback}` : "No support feedback yet."}`,
+    action: { id: "escalation.feedback", label: e.supportFeedback ? "Edit feedback" : "Support feedback", value: `${view.number}:${e.id}` },
+  }));
+}
+
 /** What the triage channel shows staff: who filed what, and every staff action. */
 export function buildTriageCard(view: CaseView, catalog: Catalog, options: { maxComments?: number } = {}): MessageCard {
   const details = [
@@ -114,6 +124,7 @@ export function buildTriageCard(view: CaseView, catalog: Catalog, options: { max
       ...stateNotes(view, catalog),
       { type: "labelled", label: "Description", text: view.description, optional: true },
       ...(view.stepsToReproduce ? [{ type: "labelled" as const, label: "Steps to reproduce", text: view.stepsToReproduce, optional: true }] : []),
+      ...escalationsForStaff(view),
       ...latestComments(view, options.maxComments ?? 3),
       { type: "actions", actions: caseActions(view, STAFF_SIDE) },
     ],

@@ -1,5 +1,6 @@
 import type { Catalog } from "../core/catalog.ts";
 import type { EscalationContext, EscalationResult } from "../core/cases/customer-actions.ts";
+import type { EscalationView } from "../core/cases/presenter.ts";
 import type { FormCard, MessageCard } from "./model.ts";
 
 /** The escalation form: six reasons with their help, the 250-character description, and the Management Attention warning. */
@@ -65,6 +66,37 @@ export function buildEscalationAck(result: EscalationResult, catalog: Catalog): 
       ...(result.warning ? [{ type: "text" as const, text: result.warning, tone: "warning" as const }] : []),
       { type: "context", text: "The update itself will follow on the case thread." },
       { type: "actions", actions: [{ id: "case.details", label: "Details", value: result.case.number }] },
+    ],
+  };
+}
+
+/** Support feedback on one escalation: written by staff, from the escalation on the triage card. */
+export function buildEscalationFeedbackForm(
+  input: { number: string; escalation: Pick<EscalationView, "id" | "reasonLabel" | "description" | "escalatedBy" | "supportFeedback"> },
+  v: { values?: Record<string, string | undefined>; errors?: Record<string, string> } = {},
+): FormCard {
+  const { number, escalation } = input;
+  return {
+    surface: "form",
+    callbackId: "escalation.feedback",
+    title: `Feedback on ${number}`,
+    submitLabel: "Save",
+    state: { case: number, escalation: escalation.id },
+    blocks: [
+      { type: "labelled", label: `Escalated by ${escalation.escalatedBy.name}: ${escalation.reasonLabel}`, text: escalation.description },
+      {
+        type: "input",
+        input: {
+          id: "feedback",
+          label: "Support feedback",
+          kind: "textarea",
+          required: true,
+          maxLength: 5000,
+          value: v.values?.feedback ?? escalation.supportFeedback ?? undefined,
+          error: v.errors?.feedback,
+          hint: "Only support staff write it; the customers' cards do not show it.",
+        },
+      },
     ],
   };
 }

@@ -1,7 +1,8 @@
 export * from "./model.ts";
 export { buildCaseCard, buildTriageCard, caseTitle } from "./case-card.ts";
 export { buildNewCaseForm, featureValue, NEW_CASE_FIELDS, type NewCaseField } from "./new-case-form.ts";
-export { buildEscalationAck, buildEscalationForm } from "./escalation-cards.ts";
+export { buildEscalationAck, buildEscalationFeedbackForm, buildEscalationForm } from "./escalation-cards.ts";
+export { buildAccountCard, buildAccountList } from "./account-card.ts";
 export { buildSeverityGuide, buildSeverityRecommendation } from "./severity-guide.ts";
 export * from "./staff-forms.ts";
 export { buildArticleCard, buildKnowledgeBrowse, buildPublicationCard, buildCaseList, buildKnowledgeResults, buildSearchResults, VIEW_TITLE, type KnowledgeHit } from "./lists.ts";

@@ -47,7 +47,7 @@ export function buildSearchResults(results: SearchResults): MessageCard {
   if (none) blocks.push({ type: "text", text: "Nothing matches. Try fewer or other words, or a case number." });
   if (results.cases.length) blocks.push({ type: "context", text: "Cases" }, ...results.cases.map(caseItem));
   if (results.accounts.length) {
-    blocks.push({ type: "context", text: "Accounts" }, ...results.accounts.map<Block>((a) => ({ type: "item", title: a.name, subtitle: a.type === "SUB" ? "Sub-account" : a.type === "PARENT" ? "Parent account" : "Account", optional: true })));
+    blocks.push({ type: "context", text: "Accounts" }, ...results.accounts.map<Block>((a) => ({ type: "item", title: a.name, subtitle: a.type === "SUB" ? "Sub-account" : a.type === "PARENT" ? "Parent account" : "Account", action: { id: "account.open", label: "Open", value: a.id }, optional: true })));
   }
   if (results.contacts.length) {
     blocks.push({ type: "context", text: "Contacts" }, ...results.contacts.map<Block>((p) => ({ type: "item", title: p.name, subtitle: `${p.email}${p.account ? ` · ${p.account.name}` : ""}`, optional: true })));

@@ -7,7 +7,8 @@ import { caseForm, type CaseFormId } from "./forms.ts";
 import { homeFor } from "./home.ts";
 import { browseCard } from "./knowledge.ts";
 import type { Env, Outcome, Where } from "./outcome.ts";
-import { buttonValue, caseNumber, listPage } from "./values.ts";
+import { escalationFeedbackForm } from "./forms.ts";
+import { buttonValue, caseNumber, escalationRef, listPage } from "./values.ts";
 
 /**
  * Every card button, once: its value's schema, the core call, and the outcome. A
@@ -65,6 +66,8 @@ export const buttons = {
     { opensForm: true },
   ),
 
+  "escalation.feedback": button(escalationRef, async (env, { number, escalationId }) => ({ kind: "form", form: await escalationFeedbackForm(env, number, escalationId) }), { opensForm: true }),
+
   // One-click changes: the card redraws in place.
   "case.recommendClose": button(caseNumber, async ({ core, ctx }, number) => {
     const view = await core.cases.recommendClose(ctx, number);
@@ -78,6 +81,7 @@ export const buttons = {
   "case.open": button(caseNumber, async ({ core, ctx }, number) => reply(cards.buildCaseCard(await core.cases.get(ctx, number), core.catalog))),
   "list.page": button(listPage, async ({ core, ctx }, { view, page }) => reply(cards.buildCaseList(await core.cases.list(ctx, { view, page }), view))),
   "home.refresh": button(buttonValue, async (env, _value, _where, logger) => ({ kind: "home", home: await homeFor(env, logger) })),
+  "account.open": button(buttonValue, async ({ core, ctx }, id) => reply(cards.buildAccountCard(await core.directory.getAccount(ctx, id)))),
   "knowledge.open": button(buttonValue, async ({ core, ctx }, slug) => ({ kind: "reply", cards: [cards.buildArticleCard(await core.knowledge.get(ctx, slug))], title: "Article" })),
   "knowledge.browse": button(buttonValue, async (env, product) => reply(await browseCard(env, product))),
   "publication.open": button(buttonValue, async ({ core, ctx }, id) => reply(cards.buildPublicationCard(await core.publications.read(ctx, id)))),

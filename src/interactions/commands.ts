@@ -132,6 +132,17 @@ export const commands = {
     help: { slash: "follow N", chat: "follow N", does: "post a case here; replies in its thread become comments" },
     run: async ({ core, ctx }, args) => ({ kind: "follow", view: await core.cases.get(ctx, args.number) }),
   }),
+  accounts: command({
+    words: [/^(?:my )?accounts$|^my account$|^account info$/i],
+    args: z.object({}),
+    help: { slash: "accounts", chat: "my account", does: "your account: contacts, seats and your Customer Success Manager" },
+    run: async ({ core, ctx }) => {
+      const accounts = await core.directory.listAccounts(ctx);
+      // One account (most people): its card at once; several (a parent account, staff): the list to choose from.
+      if (accounts.length === 1) return reply(cards.buildAccountCard(await core.directory.getAccount(ctx, accounts[0]!.id)));
+      return reply(cards.buildAccountList(accounts));
+    },
+  }),
   home: command({
     words: [/^home$/i],
     args: z.object({}),

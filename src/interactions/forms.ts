@@ -2,6 +2,7 @@ import { z } from "zod";
 import * as cards from "../cards/index.ts";
 import type { FormCard, FormValues } from "../cards/index.ts";
 import type { CaseOrigin } from "../core/cases/schemas.ts";
+import { CaseError } from "../core/errors.ts";
 import { escalationForm, newCaseForm } from "./form-builders.ts";
 import type { Env, Outcome } from "./outcome.ts";
 import { caseNumber, parse } from "./values.ts";
@@ -21,6 +22,8 @@ import { caseNumber, parse } from "./values.ts";
  * escalation's idempotency key), so a redelivery changes nothing and answers as the first
  * did. A new case has its own key in the form's state.
  */
+type Filled = { values?: FormValues; errors?: Record<string, string> };
+
 export interface SubmissionSource {
   origin?: CaseOrigin;
   deliveryId?: string;
@@ -44,12 +47,19 @@ export interface FormEntry {
 const caseOf = (state: Record<string, string>) => parse(caseNumber, state.case ?? "", "case");
 const text = (values: FormValues, key: string) => values[key] ?? "";
 
+/** Support feedback on one escalation of a case the user may see (the core lets only staff write it). */
+export async function escalationFeedbackForm(env: Env, number: string, escalationId: string, filled: Filled = {}): Promise<FormCard> {
+  const view = await env.core.cases.get(env.ctx, number, { recordRecent: false });
+  const escalation = view.escalations.find((e) => e.id === escalationId);
+  if (!escalation) throw new CaseError("NOT_FOUND", { field: "escalation", message: "That escalation is not on this case." });
+  return cards.buildEscalationFeedbackForm({ number: view.number, escalation }, filled);
+}
+
 /** "Done", and for a form shown inline in a chat (Teams), the case card it becomes. */
 function doneWithCase(env: Env, number: string): Outcome {
   return { kind: "done", text: "Done.", after: async () => cards.buildCaseCard(await env.core.cases.get(env.ctx, number, { recordRecent: false }), env.core.catalog) };
 }
 
-type Filled = { values?: FormValues; errors?: Record<string, string> };
 type Draw = (env: Env, number: string, filled: Filled) => FormCard | Promise<FormCard>;
 
 /** A small form on one case: how it is drawn (empty, or again with what was typed and the errors), its inputs, and the core call. */
@@ -143,6 +153,15 @@ export const forms = {
     inputs: ["engineerId"],
     write: ({ core, ctx }, n, v) => core.cases.assign(ctx, n, { engineerId: text(v, "engineerId") }),
   }),
+  "escalation.feedback": {
+    inputs: ["feedback"],
+    submit: async (env, { values, state }) => {
+      const number = caseOf(state);
+      await env.core.cases.setEscalationFeedback(env.ctx, { escalationId: state.escalation ?? "", feedback: text(values, "feedback") });
+      return { ...doneWithCase(env, number), text: "Feedback saved." };
+    },
+    again: (env, { values, state }, errors) => escalationFeedbackForm(env, caseOf(state), state.escalation ?? "", { values, errors }),
+  },
   /** A form that only showed something (a test login, an article): closing it does nothing. */
   done: { inputs: [], submit: async () => ({ kind: "done", text: "Done." }) },
 } satisfies Record<string, FormEntry>;

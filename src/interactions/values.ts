@@ -29,3 +29,13 @@ export const formValues = z.record(z.string().max(100), z.string().max(100_000).
 export function parse<S extends z.ZodType>(schema: S, input: unknown, field: string): z.infer<S> {
   return parseInput(schema, input, { field });
 }
+
+/** "00010001:<uuid>": an escalation of a case (the case first, so the core checks it can be seen). */
+export const escalationRef = z
+  .string()
+  .max(200)
+  .regex(/^\d{1,10}:[0-9a-f-]{36}$/i)
+  .transform((value) => {
+    const [number = "", escalationId = ""] = value.split(":");
+    return { number, escalationId };
+  });

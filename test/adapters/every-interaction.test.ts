@@ -74,6 +74,12 @@ describe("every interaction, through Slack and Teams", () => {
   }
 
   const caseNumber = async () => ({ value: (await freshCase()).number });
+  /** A fresh case escalated by Ada: "number:escalation id", as the triage card's feedback button carries it. */
+  async function escalated() {
+    const c = await freshCase();
+    const { escalationId } = await s.t.app.core.cases.escalate(adaCtx(), c.number, { reason: "CASE_UPDATE_NEEDED", description: "Need an update." });
+    return { number: c.number, escalationId };
+  }
   const fixed = (value: string) => async () => ({ value });
 
   const buttons = {
@@ -90,6 +96,16 @@ describe("every interaction, through Slack and Teams", () => {
     "case.new": { by: "ada", answer: { kind: "form", form: "case.new" }, sees: "New support case", place: fixed("new") },
     "case.newLinkedCase": { by: "ada", answer: { kind: "form", form: "case.new" }, sees: "New support case", place: caseNumber },
     "severity.guide": { by: "ada", answer: { kind: "form", form: "severity.guide" }, sees: "Choose a severity", place: fixed("guide") },
+    "escalation.feedback": {
+      by: "eve",
+      answer: { kind: "form", form: "escalation.feedback" },
+      sees: "Need an update.",
+      place: async () => {
+        const { number, escalationId } = await escalated();
+        return { value: `${number}:${escalationId}` };
+      },
+    },
+    "account.open": { by: "ada", answer: { kind: "reply" }, sees: "Robin Lee", place: async () => ({ value: s.w.accounts.acme.id }) },
     "case.revealCredentials": { by: "eve", answer: { kind: "form", form: "done" }, sees: "pw-123", place: caseNumber },
     "case.recommendClose": { by: "ada", answer: { kind: "redraw" }, sees: "Closing recommended", place: (p) => followedCard(p, "CUSTOMER") },
     "case.take": { by: "eve", answer: { kind: "redraw" }, sees: ["Eve Engineer", "Test login"], place: (p) => followedCard(p, "STAFF") },
@@ -224,12 +240,32 @@ describe("every interaction, through Slack and Teams", () => {
     expect(JSON.stringify((own.json() as { value: unknown }).value)).toContain("Test login");
   });
 
+  it("the account view and support feedback reach only those the permission matrix allows", async () => {
+    // Ada (Acme) asks for another customer's account: not found, as if it did not exist.
+    const from = s.slack.calls.length;
+    await sendToSlackEndpoint(s.endpoint, blockAction({ user: s.users.ada, actionId: "account.open", value: s.w.accounts.globex.id, channel: "C1", message: { ts: "1700000998.1", type: "message", text: "x" } }), FORM);
+    const refused = await s.slack.waitFor("chat.postEphemeral", (a) => a.user === s.users.ada && JSON.stringify(a).includes("does not exist"));
+    expect(JSON.stringify(refused)).not.toContain("Globex");
+    expect(s.slack.calls.slice(from).some((c) => JSON.stringify(c.args).includes("Robin Lee"))).toBe(false);
+    const teamsRefused = await postActivity(teamsEndpoint, invoke(connector.url, ada, "adaptiveCard/action", { action: { type: "Action.Execute", verb: "account.open", data: { action: "account.open", value: s.w.accounts.globex.id } }, trigger: "manual" }));
+    expect(teamsRefused.text).toContain("does not exist");
+    expect(teamsRefused.text).not.toContain("Globex");
+
+    // Support feedback is staff-only: Ada's own escalation, her feedback refused and nothing stored.
+    const { number, escalationId } = await escalated();
+    const submitted = await postActivity(teamsEndpoint, invoke(connector.url, ada, "task/submit", { data: { callbackId: "escalation.feedback", state: { case: number, escalation: escalationId }, feedback: "I liked it." } }));
+    expect(submitted.text).toContain("Only support staff write support feedback.");
+    expect((await caseRow(number)).escalations.map((e) => e.supportFeedback)).toEqual([null]);
+  });
+
   interface FormScenario {
     by: Who;
     /** The form's values and state for a case (fresh for each platform). */
     fill(number: string): { values: Record<string, string>; state?: Record<string, string> };
     /** What the answer shows: Slack's view update or Teams' dialog ("" for a form that just closes). */
     sees: { slack: string; teams: string };
+    /** State the form carries beyond its case (made for that case). */
+    prepare?(number: string): Promise<Record<string, string>>;
     /** What the core now holds. */
     stored(number: string): Promise<unknown>;
     holds: unknown;
@@ -275,6 +311,17 @@ describe("every interaction, through Slack and Teams", () => {
     "case.close": { by: "eve", fill: () => ({ values: { reason: "SOLUTION_PROVIDED", note: "Fixed." } }), sees: { slack: "", teams: "Done." }, stored: async (n) => (await caseRow(n)).status, holds: "CLOSED" },
     "case.handToPartner": { by: "eve", fill: () => ({ values: { partnerId: s.w.partners.partner.id } }), sees: { slack: "", teams: "Done." }, stored: async (n) => (await caseRow(n)).partnerId, holds: "partner" },
     "case.assign": { by: "eve", fill: () => ({ values: { engineerId: s.w.people.manager.id } }), sees: { slack: "", teams: "Done." }, stored: async (n) => (await caseRow(n)).ownerId, holds: "manager" },
+    "escalation.feedback": {
+      by: "eve",
+      fill: () => ({ values: { feedback: "Called the customer back." } }),
+      prepare: async (number) => {
+        const { escalationId } = await s.t.app.core.cases.escalate(adaCtx(), number, { reason: "CASE_UPDATE_NEEDED", description: "Need an update." });
+        return { escalation: escalationId };
+      },
+      sees: { slack: "", teams: "Feedback saved." },
+      stored: async (n) => (await caseRow(n)).escalations.map((e) => e.supportFeedback),
+      holds: ["Called the customer back."],
+    },
     done: { by: "ada", fill: () => ({ values: {} }), sees: { slack: "", teams: "Done." }, stored: async () => "nothing stored", holds: "nothing stored" },
   } satisfies Record<FormId, FormScenario>;
   const expected = (holds: unknown) => (holds === "partner" ? s.w.partners.partner.id : holds === "manager" ? s.w.people.manager.id : holds);
@@ -286,7 +333,7 @@ describe("every interaction, through Slack and Teams", () => {
         // Slack: the modal as we opened it, submitted with the values typed into it.
         const onSlack = (await freshCase()).number;
         const slackFill = scenario.fill(onSlack);
-        const view = { callback_id: id, private_metadata: JSON.stringify({ case: onSlack, ...slackFill.state }), blocks: [] };
+        const view = { callback_id: id, private_metadata: JSON.stringify({ case: onSlack, ...slackFill.state, ...(await scenario.prepare?.(onSlack)) }), blocks: [] };
         const res = await sendToSlackEndpoint(s.endpoint, viewSubmission({ user: slackUser(scenario.by), view, values: slackFill.values }), FORM);
         expect(res.status).toBe(200);
         if (scenario.sees.slack) expect(res.text).toContain(scenario.sees.slack);
@@ -295,7 +342,7 @@ describe("every interaction, through Slack and Teams", () => {
 
         const onTeams = (await freshCase()).number;
         const teamsFill = scenario.fill(onTeams);
-        const submitted = await postActivity(teamsEndpoint, invoke(connector.url, teamsUser(scenario.by), "task/submit", { data: { callbackId: id, state: { case: onTeams, ...teamsFill.state }, ...teamsFill.values } }));
+        const submitted = await postActivity(teamsEndpoint, invoke(connector.url, teamsUser(scenario.by), "task/submit", { data: { callbackId: id, state: { case: onTeams, ...teamsFill.state, ...(await scenario.prepare?.(onTeams)) }, ...teamsFill.values } }));
         expect(submitted.status).toBe(200);
         expect(submitted.text).toContain(scenario.sees.teams);
         for (const words of ERRORS) expect(submitted.text).not.toContain(words);
@@ -322,6 +369,7 @@ describe("every interaction, through Slack and Teams", () => {
     search: { by: "ada", words: () => "search large upload", sees: { slack: "large", teams: "large" } },
     browse: { by: "ada", words: () => "browse", sees: { slack: "Browse answers by product", teams: "Browse answers by product" } },
     follow: { by: "ada", words: (n) => `follow ${n}`, sees: { slack: "Every interaction", teams: "Every interaction" } },
+    accounts: { by: "ada", words: () => "my account", sees: { slack: "Robin Lee", teams: "Robin Lee" } },
     home: { by: "ada", words: () => "home", sees: { slack: "Support for Ada Acme", teams: "Support for Ada Acme" } },
     help: { by: "ada", words: () => "help", sees: { slack: "/case new", teams: "what you can ask" } },
   } satisfies Record<CommandVerb, CommandScenario>;

@@ -70,6 +70,11 @@ const summary = (n: number, subject: string, status: CaseView["status"] = "NEW")
 });
 
 /** Every card of the cards issue, in its typical states. */
+const escalation: CaseView["escalations"][number] = {
+  id: "0b8e7d7e-1111-4222-8333-944444444444", reason: "PROLONGED_RESOLUTION_TIME", reasonLabel: "Prolonged Resolution Time", description: "Our launch is Friday.",
+  escalatedBy: { id: "p1", name: "Ada Lovelace" }, acknowledgement: "Will be handled within 24 hours", toManagement: false, supportFeedback: null, createdAt: at("2026-03-05T12:00:00Z"),
+};
+
 export function allCards(): Record<string, Card> {
   const accounts = [{ id: "a1", name: "Acme Media" }];
   const contacts = [{ id: "p1", name: "Ada Lovelace" }, { id: "p2", name: "Grace Hopper" }];
@@ -79,6 +84,14 @@ export function allCards(): Record<string, Card> {
     "case-card-closed-linked": cards.buildCaseCard(caseView({ status: "CLOSED", closedAt: at("2026-02-01T10:00:00Z"), closeReason: "DUPLICATE", duplicateOf: "00010001", actions: ["details", "newLinkedCase"] }), catalog),
     "case-card-partner": cards.buildCaseCard(caseView({ partner: { id: "x", name: "CaptionCo" }, recommendedCloseAt: at("2026-03-05T11:00:00Z"), actions: ["details", "reply", "escalate"] }), catalog),
     "triage-card": cards.buildTriageCard(caseView({ status: "NEW", owner: null, priority: "S2", actions: staffActions }), catalog),
+    "triage-card-escalated": cards.buildTriageCard(caseView({ status: "IN_PROGRESS", priority: "S2", actions: staffActions, escalations: [escalation] }), catalog),
+    "escalation-feedback-form": cards.buildEscalationFeedbackForm({ number: "00010042", escalation }),
+    "account-card": cards.buildAccountCard({
+      id: "a1", name: "Physics Department", type: "SUB", parent: { id: "a0", name: "Northwind University" }, subAccounts: [], seatLimit: 5, seatsUsed: 2,
+      csmName: "Casey Morgan", csmEmail: "casey@vendor.example",
+      contacts: [{ id: "p1", name: "Marie Physic", email: "marie@physics.example", phone: "+41 44 000 00 00", active: true }, { id: "p2", name: "Former Member", email: "former@physics.example", phone: null, active: false }],
+    }),
+    "account-list": cards.buildAccountList([{ id: "a0", name: "Northwind University", type: "PARENT" }, { id: "a1", name: "Physics Department", type: "SUB" }]),
     "new-case-form": cards.buildNewCaseForm({ catalog, accounts, contacts, state: { key: "k-1" }, values: { accountId: "a1", contactId: "p1" } }),
     "new-case-form-product-chosen": cards.buildNewCaseForm({ catalog, accounts, contacts, state: { key: "k-1" }, values: { accountId: "a1", contactId: "p1", product: "player" }, suggestions: [{ slug: "player-error-1002", title: "Player shows error 1002" }] }),
     "new-case-form-errors": cards.buildNewCaseForm({
