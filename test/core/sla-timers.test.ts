@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { slaAlertsDue } from "../../src/core/sla/alerts.ts";
 import { DEFAULT_SERVICE_LEVELS, serviceLevelsSchema, targetsFor, type ServiceLevels } from "../../src/core/sla/targets.ts";
 import { NO_CLOCKS, slaAfter, type SlaCase, type SlaChange } from "../../src/core/sla/timers.ts";
+import { customerPromise, staffServiceLevel } from "../../src/core/sla/view.ts";
 
 const at = (iso: string) => new Date(iso);
 const ACME = "6f1c1e4e-0000-4000-8000-000000000001";
@@ -211,5 +212,22 @@ describe("what a sweep owes (warnings and breaches)", () => {
   it("owes no first-response alert while the case waits on the customer", () => {
     const c = s2().apply("2026-11-30T15:00:00Z", { kind: "status", to: "PENDING" }).c;
     expect(slaAlertsDue({ ...c, ownerId: null }, at("2026-12-30T00:00:00Z")).alerts).toEqual([]);
+  });
+});
+
+describe("what readers see", () => {
+  it("shows a first response frozen while Pending as paused (never warning or breached), and promises the customer nothing then", () => {
+    const c = new Walk("2026-11-30T14:00:00Z").apply("2026-11-30T15:00:00Z", { kind: "status", to: "PENDING" }).c;
+    expect(staffServiceLevel(c, at("2026-12-09T00:00:00Z"))).toEqual([
+      { clock: "FIRST_RESPONSE", promise: null, dueAt: at("2026-11-30T18:00:00Z"), minutesToTarget: expect.any(Number), state: "ok", paused: true },
+    ]);
+    expect(customerPromise(c)).toBeNull();
+  });
+
+  it("lists both clocks soonest first, and nothing once closed", () => {
+    const c = new Walk("2026-11-30T14:00:00Z").apply("2026-11-30T14:10:00Z", { kind: "escalated", management: false }).c;
+    expect(staffServiceLevel(c, at("2026-11-30T14:20:00Z")).map((x) => [x.clock, x.minutesToTarget])).toEqual([["FIRST_RESPONSE", 220], ["NEXT_UPDATE", 230]]);
+    const closed = new Walk("2026-11-30T14:00:00Z").apply("2026-11-30T15:00:00Z", { kind: "status", to: "CLOSED" }).c;
+    expect(staffServiceLevel(closed, at("2026-11-30T15:00:00Z"))).toEqual([]);
   });
 });

@@ -70,6 +70,28 @@ describe("service-level timers on a case", () => {
     expect(await row(c.id)).toMatchObject({ firstRespondedAt: new Date("2026-11-30T15:00:00Z"), nextUpdateDueAt: null, firstResponseDueAt: null, slaCheckAt: null });
   });
 
+  it("staff see the running clocks with the time to target; the customer sees only the promise", async () => {
+    s.t.clock.set("2026-11-30T14:00:00Z"); // Monday 09:00
+    const customer = as(s.w.people.acmeUser.id);
+    const engineer = as(s.w.people.engineer.id);
+    const { case: c } = await s.t.core.cases.file(customer, filing(s.w.accounts.acme.id, { severity: "S2" }));
+    s.t.clock.set("2026-11-30T17:10:00Z"); // 12:10, past the 75% warning
+    let staffView = await s.t.core.cases.get(engineer, c.number);
+    expect(staffView.serviceLevel).toEqual([{ clock: "FIRST_RESPONSE", promise: null, dueAt: new Date("2026-11-30T18:00:00Z"), minutesToTarget: 50, state: "warning", paused: false }]);
+    let customerView = await s.t.core.cases.get(customer, c.number);
+    expect(customerView.serviceLevel).toBeUndefined();
+    expect(customerView.promise).toBeNull();
+
+    await s.t.core.cases.comment(engineer, c.number, { body: "On it." });
+    await s.t.core.cases.escalate(customer, c.number, { reason: "CASE_UPDATE_NEEDED", description: "Need news by tonight." });
+    customerView = await s.t.core.cases.get(customer, c.number);
+    expect(customerView.promise).toEqual({ nextUpdateBy: new Date("2026-11-30T21:10:00Z") });
+    expect(JSON.stringify(customerView)).not.toMatch(/warnAt|FIRST_RESPONSE|minutesToTarget/);
+    s.t.clock.set("2026-11-30T21:40:00Z");
+    staffView = await s.t.core.cases.get(engineer, c.number);
+    expect(staffView.serviceLevel).toEqual([{ clock: "NEXT_UPDATE", promise: "ESCALATION", dueAt: new Date("2026-11-30T21:10:00Z"), minutesToTarget: -30, state: "breached", paused: false }]);
+  });
+
   it("a feature request has no response clock", async () => {
     const { case: c } = await s.t.core.cases.file(as(s.w.people.acmeUser.id), filing(s.w.accounts.acme.id, { caseType: "FEATURE_REQUEST", severity: "S4" }));
     expect(await row(c.id)).toMatchObject({ firstResponseDueAt: null, slaCheckAt: null });

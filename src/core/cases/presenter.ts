@@ -2,6 +2,7 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import { canOnCase, isVendorSide, type Actor } from "../accounts/policy.ts";
 import type { Catalog } from "../catalog.ts";
 import { canReopen, isOpen } from "./lifecycle.ts";
+import { customerPromise, staffServiceLevel, type ServiceLevelClock } from "../sla/view.ts";
 
 /**
  * What callers get back: display-ready, filtered for the viewer. Credentials are
@@ -106,6 +107,10 @@ export interface CaseView extends CaseSummary {
   escalations: EscalationView[];
   /** What this viewer may do now; cards show exactly these actions. */
   actions: CaseActionName[];
+  /** Internal, vendor staff only: the running service-level clocks, soonest first (src/core/sla/view.ts). */
+  serviceLevel?: ServiceLevelClock[];
+  /** The customer's promise, "next update by …"; null when none is owed. */
+  promise?: { nextUpdateBy: Date } | null;
 }
 
 function productNames(catalog: Catalog, productKey: string, featureKey: string) {
@@ -225,5 +230,7 @@ export function toCaseView(
     comments: comments.filter((c) => vendor || c.visibility === "PUBLIC").map(toCommentView),
     escalations: escalations.map((e) => toEscalationView(e, catalog)),
     actions: allowedActions(actor, row, now, catalog),
+    ...(vendor ? { serviceLevel: staffServiceLevel(row, now) } : {}),
+    promise: customerPromise(row),
   };
 }
