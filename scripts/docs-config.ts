@@ -1,7 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { envSchema } from "../src/config.ts";
+import { emailEnvSchema } from "../src/email/config.ts";
 import { catalogSchema, DEFAULT_CATALOG } from "../src/core/catalog.ts";
 
 /**
@@ -14,6 +17,29 @@ import { catalogSchema, DEFAULT_CATALOG } from "../src/core/catalog.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const CONFIG_SOURCE = "src/config.ts";
+
+/**
+ * Every environment schema and the file declaring it. Settings kept beside the code that
+ * reads them (src/email/config.ts) are settings too: test/docs/config-reference.test.ts
+ * fails when a file under src/ declares an env schema this list does not name.
+ */
+export const ENV_SCHEMAS: ReadonlyArray<{ file: string; exportName: string; schema: z.ZodObject }> = [
+  { file: CONFIG_SOURCE, exportName: "envSchema", schema: envSchema },
+  { file: "src/email/config.ts", exportName: "emailEnvSchema", schema: emailEnvSchema },
+];
+
+/** Files under src/ that declare an env schema (`export const …EnvSchema = z.object({`), found by reading them. */
+export function declaredEnvSchemas(dir = "src"): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return entry.name === "generated" ? [] : declaredEnvSchemas(path);
+    if (!entry.name.endsWith(".ts")) return [];
+    return [...readFileSync(join(ROOT, path), "utf8").matchAll(/^export const (\w*[eE]nvSchema) = z\.object\(\{/gm)].map((m) => `${path}#${m[1]}`);
+  });
+}
+
+type Sources = Readonly<Record<string, string>>;
+const readSources = (): Sources => Object.fromEntries(ENV_SCHEMAS.map(({ file }) => [file, readFileSync(`${ROOT}/${file}`, "utf8")]));
 export const CONFIG_REFERENCE = "docs/configuration.md";
 
 /**
@@ -30,6 +56,9 @@ export const EXTRA_MEANINGS: Readonly<Record<string, string>> = {
   DELIVERY_BATCH_SIZE: "How many notifications a worker claims at once.",
   DELIVERY_LEASE_MS: "How long a worker's claim on notifications lasts; a crashed worker's claim expires after it and another worker delivers them.",
   SMTP_FROM: "The From address of email to CC addresses.",
+  INBOUND_SMTP_HOST: "The address the inbound SMTP listener listens on.",
+  INBOUND_SMTP_TLS_KEY_FILE: "STARTTLS on the inbound SMTP listener: the PEM private key file (with `INBOUND_SMTP_TLS_CERT_FILE`).",
+  INBOUND_SMTP_TLS_CERT_FILE: "STARTTLS on the inbound SMTP listener: the PEM certificate file (with `INBOUND_SMTP_TLS_KEY_FILE`).",
   DELIVERY_MAX_ATTEMPTS: "Attempts before a notification is marked DEAD (`npm run cli -- outbox retry --dead` puts it back in line).",
   SLACK_SIGNING_SECRET: "The Slack app's signing secret. The Slack adapter runs when this and `SLACK_BOT_TOKEN` are set (HTTP mode at `/slack/events`); setting one without the other stops start-up.",
   SLACK_BOT_TOKEN: "The Slack bot token (`xoxb-…`); see `SLACK_SIGNING_SECRET`.",
@@ -51,12 +80,12 @@ export const EXTRA_MEANINGS: Readonly<Record<string, string>> = {
 
 /** Headings for runs of variables, by name prefix, in the order src/config.ts declares them. */
 const GROUPS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^(NODE_ENV|PORT|HOST|LOG_LEVEL|SHUTDOWN_)/, "Server"],
+  [/^(ENV_FILE|NODE_ENV|PORT|HOST|LOG_LEVEL|SHUTDOWN_)/, "Server"],
   [/^(DATABASE_URL|DATA_DIR|EMBEDDED_DATABASE)$/, "Database"],
-  [/^(CREDENTIALS_KEY|CATALOG_FILE|DEMO_DATA)$/, "Data"],
+  [/^(CREDENTIALS_KEY|CREDENTIALS_KEY_PREVIOUS|CATALOG_FILE|DEMO_DATA)$/, "Data"],
   [/^(DELIVERY_|SWEEP_)/, "Delivery and the clock"],
   [/^SLACK_/, "Slack"],
-  [/^SMTP_/, "Email"],
+  [/^(SMTP_|EMAIL_|INBOUND_)/, "Email"],
   [/^RATE_LIMIT_/, "Rate limits"],
   [/^TEAMS_/, "Microsoft Teams"],
 ];
@@ -65,11 +94,11 @@ export function groupOf(name: string): string {
   return GROUPS.find(([pattern]) => pattern.test(name))?.[1] ?? "Other";
 }
 
-/** The doc comment right above each variable in the envSchema object of src/config.ts. */
-export function sourceComments(source: string): Map<string, string> {
-  const start = source.indexOf("export const envSchema = z.object({");
+/** The doc comment right above each variable in an env schema's object literal (envSchema of src/config.ts by default). */
+export function sourceComments(source: string, exportName = "envSchema"): Map<string, string> {
+  const start = source.indexOf(`export const ${exportName} = z.object({`);
   const end = source.indexOf("\n});", start);
-  if (start < 0 || end < 0) throw new Error(`${CONFIG_SOURCE}: envSchema object not found`);
+  if (start < 0 || end < 0) throw new Error(`${exportName} object not found`);
   const comments = new Map<string, string>();
   let pending: string[] | null = null;
   let inComment = false;
@@ -144,17 +173,19 @@ export interface ConfigVariable {
   meaning: string | undefined;
 }
 
-export function configVariables(source = readFileSync(`${ROOT}/${CONFIG_SOURCE}`, "utf8")): ConfigVariable[] {
-  const json = z.toJSONSchema(envSchema, { io: "input", unrepresentable: "any" }) as { properties: Record<string, JsonProperty> };
-  const defaults = envSchema.parse({}) as Record<string, unknown>;
-  const comments = sourceComments(source);
-  return Object.keys(envSchema.shape).map((name) => ({
-    name,
-    group: groupOf(name),
-    allowed: allowedValues(json.properties[name] ?? {}),
-    defaultValue: shownDefault(defaults[name]),
-    meaning: EXTRA_MEANINGS[name] ?? comments.get(name),
-  }));
+export function configVariables(sources: Sources = readSources()): ConfigVariable[] {
+  return ENV_SCHEMAS.flatMap(({ file, exportName, schema }) => {
+    const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as { properties: Record<string, JsonProperty> };
+    const defaults = schema.parse({}) as Record<string, unknown>;
+    const comments = sourceComments(sources[file] ?? readFileSync(`${ROOT}/${file}`, "utf8"), exportName);
+    return Object.keys(schema.shape).map((name) => ({
+      name,
+      group: groupOf(name),
+      allowed: allowedValues(json.properties[name] ?? {}),
+      defaultValue: shownDefault(defaults[name]),
+      meaning: EXTRA_MEANINGS[name] ?? comments.get(name),
+    }));
+  });
 }
 
 /** What each top-level catalog key holds; the drift test fails when a key has no entry or an entry no key. */
@@ -196,15 +227,16 @@ function requiredSecrets(source: string): string[] {
   return [...new Set([...source.matchAll(/requireSecret\("([A-Z_]+)"/g)].map((m) => m[1]!))];
 }
 
-export function configReference(source = readFileSync(`${ROOT}/${CONFIG_SOURCE}`, "utf8")): string {
-  const variables = configVariables(source);
+export function configReference(sources: Sources = readSources()): string {
+  const variables = configVariables(sources);
+  const source = Object.values(sources).join("\n");
   const lines: string[] = [
     "# Configuration reference",
     "",
-    "<!-- Generated by `npm run docs:config` from src/config.ts; do not edit by hand.",
+    `<!-- Generated by \`npm run docs:config\` from ${ENV_SCHEMAS.map((s) => s.file).join(" and ")}; do not edit by hand.`,
     "     test/docs/config-reference.test.ts fails when this file and the generator disagree. -->",
     "",
-    "All configuration is environment variables, parsed once at start-up by `src/config.ts`",
+    `All configuration is environment variables, parsed once at start-up by ${ENV_SCHEMAS.map((s) => `\`${s.file}\``).join(" and ")}`,
     "(the server, `npm run worker` and `npm run cli` read the same ones). An empty variable",
     "counts as unset. A bad value stops start-up with a message naming the variable, never",
     "echoing its value. Vendor-specific settings (products, severities, timers, limits) are",
@@ -246,7 +278,7 @@ export function configReference(source = readFileSync(`${ROOT}/${CONFIG_SOURCE}`
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const missing = configVariables().filter((v) => !v.meaning);
   if (missing.length) {
-    console.error(`No meaning for ${missing.map((v) => v.name).join(", ")}: add a comment in ${CONFIG_SOURCE} or an entry in EXTRA_MEANINGS.`);
+    console.error(`No meaning for ${missing.map((v) => v.name).join(", ")}: add a comment above it in ${ENV_SCHEMAS.map((e) => e.file).join(" or ")}, or an entry in EXTRA_MEANINGS.`);
     process.exit(1);
   }
   writeFileSync(`${ROOT}/${CONFIG_REFERENCE}`, configReference());

@@ -54,6 +54,7 @@ export const SECTIONS: Section[] = [
       { card: "case-card-closed-reopen", title: "Closed case, within the reopen window", text: "A closed case with its closing reason. Within the reopen window (7 days by default) a reply reopens it, so the card offers **Reopen**." },
       { card: "case-card-closed-linked", title: "Closed case, after the reopen window", text: "After the window a reply cannot reopen the case; the card offers **New linked case** instead (here the case was closed as a duplicate of another)." },
       { card: "triage-card", title: "Triage card (staff)", text: "What engineers see in the triage channel for each new case: the internal priority and every staff action (Take, Assign, Set In Progress, Ask customer, Internal note, Change severity, Set priority, Hand to partner, Close, Show test login)." },
+      { card: "triage-card-escalated", title: "Triage card of an escalated case (staff)", text: "The staff card lists the case's escalations (who escalated, the reason, the description, and the support feedback so far) with a **Support feedback** button on each." },
     ],
   },
   {
@@ -62,6 +63,7 @@ export const SECTIONS: Section[] = [
     screens: [
       { card: "escalation-form", title: "Escalation form", text: "The six reasons with their help text and a description of at most 250 characters. When the case has no earlier escalation the form warns that Requesting Management Attention is meant for an escalation that got no answer or an unsatisfying one." },
       { card: "escalation-form-errors", title: "Escalation form with a mistake", text: "A description over the limit is refused on its field, with the text kept." },
+      { card: "escalation-feedback-form", title: "Support feedback on an escalation (staff)", text: "Staff record their feedback on an escalation; customers never see this form, and the core refuses it to anyone but staff." },
       { card: "escalation-ack", title: "Escalation acknowledgement", text: "The answer at once: when the next update comes, by the case's severity (S1 *Immediately*, S2 *Within the upcoming hours*, S3 and S4 *Will be handled within 24 hours*). The on-call channel (or management) is notified." },
     ],
   },
@@ -71,6 +73,8 @@ export const SECTIONS: Section[] = [
     screens: [
       { card: "case-list", title: "A case view with paging", text: "`/case list [mine|open|account|closed]` in Slack, `my cases` / `open` / `account` / `closed` in Teams: All My Cases, My Open Cases, My Account's Open Cases, My Closed Cases, with Previous and Next." },
       { card: "case-list-empty", title: "An empty case view", text: "What a view with nothing in it says." },
+      { card: "account-list", title: "Accounts to choose from", text: "`/case accounts` (Slack) or `my account` (Teams) by someone who may see several accounts (a parent account's users, staff): each with **Open**." },
+      { card: "account-card", title: "An account", text: "The account's type and parent, seats used of the service package, the Customer Success Manager, and its contacts (inactive ones marked). Shown at once to someone with one account, and from **Open** on search results." },
       { card: "search-results", title: "Search results", text: "Cases, accounts and contacts matching the words, limited to what the user may see." },
       { card: "knowledge-results", title: "Knowledge results", text: "`/case search words` (Slack) or `search words` (Teams) shows matching articles first; while filing, a matching article can end the filing." },
       { card: "knowledge-browse-products", title: "Browse: the products", text: "`/case browse` (Slack) or `browse` (Teams) without a product lists the products, each with its **Articles** button." },
