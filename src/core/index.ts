@@ -18,6 +18,7 @@ import { createOutboxBell } from "./notify/outbox.ts";
 import { createOutbox, type Outbox } from "./notify/outbox-service.ts";
 import { createPublications } from "./publications.ts";
 import { createSearch, type Search } from "./search.ts";
+import { casesByTimeToBreach, type QueuedCase } from "./sla/queue.ts";
 import { serviceLevelReport, type ServiceLevelReport, type ServiceLevelReportInput } from "./sla/report.ts";
 
 type CaseQueries = ReturnType<typeof createCaseQueries>;
@@ -68,7 +69,11 @@ export interface Core {
   /** Recently viewed items, including views noted a moment ago (deferred after answering). */
   recent: Search["recent"];
   /** Response times and breaches per severity and account (staff and the operator only). */
-  serviceLevels: { report(ctx: Ctx, input?: ServiceLevelReportInput): Promise<ServiceLevelReport & { truncated: boolean }> };
+  serviceLevels: {
+    report(ctx: Ctx, input?: ServiceLevelReportInput): Promise<ServiceLevelReport & { truncated: boolean }>;
+    /** The triage queue: open cases by time to breach, soonest first (staff only). */
+    queue(ctx: Ctx, input?: { limit?: number }): Promise<QueuedCase[]>;
+  };
 }
 
 export function createCore(deps: CoreDeps): Core {
@@ -101,7 +106,7 @@ export function createCore(deps: CoreDeps): Core {
       link: async (db) => linkChatIdentityByEmail(db, ref, await lookupEmail(), deps.clock.now()),
     }),
     firstDelivery: (platform, eventId) => firstDelivery(deps, platform, eventId),
-    serviceLevels: { report: (ctx, input) => serviceLevelReport(deps, ctx, input) },
+    serviceLevels: { report: (ctx, input) => serviceLevelReport(deps, ctx, input), queue: (ctx, input) => casesByTimeToBreach(deps, ctx, input) },
     search: search.search,
     recent: async (...args) => {
       await queries.settled();

@@ -76,4 +76,13 @@ describe("the service-level report", () => {
     const acmeLine = text.split("\n").find((l) => l.includes("Acme Media"))!;
     expect(acmeLine.split(/\s{2,}/)).toEqual(["S2", "Acme Media", "3", "2", "150 min (business)", "1", "0", "1", "1"]);
   });
+
+  it("lists the open cases by time to breach for triage: the breached one first, the one answered and updated later after", async () => {
+    const queue = await s.t.core.serviceLevels.queue(operator);
+    expect(queue.map((c) => [c.subject, c.serviceLevel[0]!.clock, c.serviceLevel[0]!.state])).toEqual([
+      ["Never answered", "FIRST_RESPONSE", "breached"],
+      ["Filed late in the day", "NEXT_UPDATE", "ok"],
+    ]);
+    await expect(s.t.core.serviceLevels.queue(as(s.w.people.acmeUser.id))).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
 });
