@@ -159,7 +159,8 @@ export function screensPage(): string {
     "committed golden file the tests compare against) and a link that opens it in Slack's",
     "Block Kit Builder (sign in to Slack to see it).",
     "",
-    "To see them live without a workspace, see the local playground in [teams.md](teams.md).",
+    "To see them live without a workspace, run `npm run playground`: carebot in Microsoft's",
+    "Agents Playground, with screenshots in [teams.md](teams.md#try-it-locally-agents-playground).",
     "",
   ];
   for (const section of SECTIONS) {
