@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import nodemailer, { type SendMailOptions, type Transporter } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAttachments } from "../../src/core/attachments/attachments.ts";
+import { fullCaseInclude, readFullCase } from "../../src/core/cases/case-reader.ts";
 import { DEFAULT_CATALOG } from "../../src/core/catalog.ts";
 import { CredentialVault } from "../../src/core/crypto/credentials.ts";
 import type { CoreDeps } from "../../src/core/deps.ts";
@@ -190,6 +191,11 @@ describe("email replies reach the case through the SMTP listener", () => {
     const opened = await attachments.open(as(s.w.people.engineer.id), files[0]!.id);
     expect(opened.content.toString()).toBe("ERROR 42 at 10:01\n");
     await expect(attachments.open(as(s.w.people.globexUser.id), files[0]!.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // The case view every card is drawn from lists the file, read in the same statement as the rest of the case.
+    const view = await s.t.core.cases.get(as(ada().id), number, { recordRecent: false });
+    expect(view.attachments).toEqual(files);
+    const byPrisma = await s.t.db.prisma.case.findUnique({ where: { number: Number(number) }, include: fullCaseInclude });
+    expect((await readFullCase(s.t.db.prisma, { number: Number(number) }))!.attachments).toEqual(byPrisma!.attachments);
     const record = await s.t.db.prisma.inboundEmail.findFirst({ where: { commentId: reply.id } });
     expect(record?.reason).toMatch(/setup\.exe: programs/);
   });

@@ -9,6 +9,9 @@ import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { databaseFileStore, type FileStore } from "./storage.ts";
+import { attachmentSelect, type AttachmentView } from "./view.ts";
+
+export type { AttachmentView };
 
 /**
  * Files on a case (logs, screenshots, recordings): who added them, from where, with
@@ -32,16 +35,6 @@ export const DEFAULT_ATTACHMENT_LIMITS: AttachmentLimits = { maxBytes: 10 * 1024
  */
 const REFUSED_EXTENSIONS = new Set(["exe", "scr", "com", "bat", "cmd", "msi", "pif", "vbs", "vbe", "jse", "wsf", "hta", "cpl", "lnk"]);
 
-export interface AttachmentView {
-  id: string;
-  name: string;
-  contentType: string;
-  size: number;
-  addedBy: { id: string; name: string } | null;
-  source: string;
-  commentId: string | null;
-  createdAt: Date;
-}
 
 /** What a caller hands in: the bytes and what the sender said they are. */
 export interface NewAttachment {
@@ -88,16 +81,6 @@ export function attachmentProblem(file: { name: string; size: number }, limits: 
   return null;
 }
 
-const select = {
-  id: true,
-  name: true,
-  contentType: true,
-  size: true,
-  source: true,
-  commentId: true,
-  createdAt: true,
-  addedBy: { select: { id: true, name: true } },
-} as const;
 
 export function createAttachments(deps: CoreDeps, options: { store?: FileStore; limits?: AttachmentLimits } = {}) {
   const store = options.store ?? databaseFileStore(deps.prisma, () => deps.clock.now());
@@ -149,7 +132,7 @@ export function createAttachments(deps: CoreDeps, options: { store?: FileStore; 
           source: ctx.source,
           at: now,
         });
-        return tx.attachment.findMany({ where: { id: { in: ids } }, select, orderBy: { createdAt: "asc" } });
+        return tx.attachment.findMany({ where: { id: { in: ids } }, select: attachmentSelect, orderBy: { createdAt: "asc" } });
       });
     },
 
@@ -158,7 +141,7 @@ export function createAttachments(deps: CoreDeps, options: { store?: FileStore; 
       const [actor, row] = await Promise.all([loadActor(deps.prisma, ctx.actor), deps.prisma.case.findUnique({ where: caseWhere(ref), select: { id: true, accountId: true, partnerId: true } })]);
       if (!row) throw new CaseError("NOT_FOUND", { field: "case", message: "No case with that number is visible to you." });
       assertCan(actor, "view", row);
-      return deps.prisma.attachment.findMany({ where: { caseId: row.id }, select, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+      return deps.prisma.attachment.findMany({ where: { caseId: row.id }, select: attachmentSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
     },
 
     /** One file with its bytes, for a viewer of its case; anyone else is told it does not exist. */
@@ -166,7 +149,7 @@ export function createAttachments(deps: CoreDeps, options: { store?: FileStore; 
       const id = parseInput(z.uuid(), attachmentId, { field: "attachment" });
       const [actor, found] = await Promise.all([
         loadActor(deps.prisma, ctx.actor),
-        deps.prisma.attachment.findUnique({ where: { id }, select: { ...select, storageKey: true, case: { select: { accountId: true, partnerId: true } } } }),
+        deps.prisma.attachment.findUnique({ where: { id }, select: { ...attachmentSelect, storageKey: true, case: { select: { accountId: true, partnerId: true } } } }),
       ]);
       if (!found) throw new CaseError("NOT_FOUND", { field: "attachment" });
       try {

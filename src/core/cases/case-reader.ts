@@ -1,17 +1,19 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
-import type { Actor } from "../accounts/policy.ts";
+import { isVendorSide, type Actor } from "../accounts/policy.ts";
 import type { Catalog } from "../catalog.ts";
 import type { Tx } from "../db/tx.ts";
 import { CaseError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { caseInclude, commentInclude, escalationInclude, toCaseView, type CaseView } from "./presenter.ts";
 import { caseRefSchema, type CaseRef } from "./schemas.ts";
+import { attachmentSelect } from "../attachments/view.ts";
 
 /** A case with everything its view shows: one statement (relationJoins), however many comments. */
 export const fullCaseInclude = {
   ...caseInclude,
   comments: { include: commentInclude, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
   escalations: { include: escalationInclude, orderBy: { createdAt: "asc" } },
+  attachments: { select: attachmentSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
 } satisfies Prisma.CaseInclude;
 export type FullCaseRow = Prisma.CaseGetPayload<{ include: typeof fullCaseInclude }>;
 
@@ -43,7 +45,10 @@ export async function readFullCase(db: PrismaClient | Tx, where: Prisma.CaseWher
       (SELECT coalesce(json_agg(to_jsonb(m) || jsonb_build_object('author', CASE WHEN p."id" IS NULL THEN NULL ELSE jsonb_build_object('id', p."id", 'name', p."name", 'kind', p."kind") END) ORDER BY m."createdAt", m."id"), '[]'::json)
          FROM "Comment" m LEFT JOIN "Person" p ON p."id" = m."authorId" WHERE m."caseId" = c."id") AS "comments",
       (SELECT coalesce(json_agg(to_jsonb(e) || jsonb_build_object('escalatedBy', jsonb_build_object('id', p."id", 'name', p."name")) ORDER BY e."createdAt", e."id"), '[]'::json)
-         FROM "Escalation" e JOIN "Person" p ON p."id" = e."escalatedById" WHERE e."caseId" = c."id") AS "escalations"
+         FROM "Escalation" e JOIN "Person" p ON p."id" = e."escalatedById" WHERE e."caseId" = c."id") AS "escalations",
+      (SELECT coalesce(json_agg(json_build_object('id', f."id", 'name', f."name", 'contentType', f."contentType", 'size', f."size", 'source', f."source", 'commentId', f."commentId", 'createdAt', f."createdAt",
+                'addedBy', CASE WHEN p."id" IS NULL THEN NULL ELSE json_build_object('id', p."id", 'name', p."name") END) ORDER BY f."createdAt", f."id"), '[]'::json)
+         FROM "Attachment" f LEFT JOIN "Person" p ON p."id" = f."addedById" WHERE f."caseId" = c."id") AS "attachments"
     FROM "Case" c
     JOIN "Account" a ON a."id" = c."accountId"
     JOIN "Person" ct ON ct."id" = c."contactId"
@@ -57,10 +62,11 @@ export async function readFullCase(db: PrismaClient | Tx, where: Prisma.CaseWher
     ...row,
     comments: parseJsonRows<FullCaseRow["comments"][number]>(row.comments, ["createdAt"]),
     escalations: parseJsonRows<FullCaseRow["escalations"][number]>(row.escalations, ["createdAt"]),
+    attachments: parseJsonRows<FullCaseRow["attachments"][number]>(row.attachments, ["createdAt"]),
   };
 }
 
-type RawFullCase = Omit<FullCaseRow, "comments" | "escalations"> & { comments: unknown; escalations: unknown };
+type RawFullCase = Omit<FullCaseRow, "comments" | "escalations" | "attachments"> & { comments: unknown; escalations: unknown; attachments: unknown };
 
 /** The three ways a case is looked up (id, number, a filer's idempotency key), as SQL. */
 function uniqueCaseSql(where: Prisma.CaseWhereUniqueInput): Prisma.Sql {
@@ -80,7 +86,10 @@ function parseJsonRows<T>(value: unknown, dateKeys: string[]): T[] {
 
 /** Presents a case read by readFullCase for the actor (permission already checked). */
 export function presentCase(actor: Actor, row: FullCaseRow, now: Date, catalog: Catalog): CaseView {
-  return toCaseView(actor, row, row.comments, row.escalations, now, catalog);
+  const view = toCaseView(actor, row, row.comments, row.escalations, now, catalog);
+  // A file that came with an internal note is as internal as the note.
+  const internal = new Set(row.comments.filter((c) => c.visibility === "INTERNAL").map((c) => c.id));
+  return { ...view, attachments: row.attachments.filter((f) => !f.commentId || !internal.has(f.commentId) || isVendorSide(actor)) };
 }
 
 /** Reads a case with its comments and escalations and presents it for the actor (permission already checked). */

@@ -1,5 +1,6 @@
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { canOnCase, isVendorSide, type Actor } from "../accounts/policy.ts";
+import type { AttachmentView } from "../attachments/view.ts";
 import type { Catalog } from "../catalog.ts";
 import { canReopen, isOpen } from "./lifecycle.ts";
 import { customerPromise, staffServiceLevel, type ServiceLevelClock } from "../sla/view.ts";
@@ -111,6 +112,8 @@ export interface CaseView extends CaseSummary {
   serviceLevel?: ServiceLevelClock[];
   /** The customer's promise, "next update by …"; null when none is owed. */
   promise?: { nextUpdateBy: Date } | null;
+  /** Files on the case, oldest first (those of internal notes for vendor staff only); set by every full case read. */
+  attachments?: AttachmentView[];
 }
 
 function productNames(catalog: Catalog, productKey: string, featureKey: string) {
