@@ -5,7 +5,7 @@ export { buildEscalationAck, buildEscalationFeedbackForm, buildEscalationForm } 
 export { buildAccountCard, buildAccountList } from "./account-card.ts";
 export { buildSeverityGuide, buildSeverityRecommendation } from "./severity-guide.ts";
 export * from "./staff-forms.ts";
-export { buildArticleCard, buildKnowledgeBrowse, buildPublicationCard, buildCaseList, buildKnowledgeResults, buildSearchResults, VIEW_TITLE, type KnowledgeHit } from "./lists.ts";
+export { buildArticleCard, buildKnowledgeBrowse, buildPublicationCard, buildPublicationList, buildCaseList, buildKnowledgeResults, buildSearchResults, VIEW_TITLE, type KnowledgeHit } from "./lists.ts";
 export { buildHome, type Dashboard } from "./home.ts";
 export { buildAccessGuidance, buildConfirmation, buildErrorNotice, buildNotice } from "./notices.ts";
 export { renderSlackHome, renderSlackMessage, renderSlackModal, escapeMrkdwn, type SlackMessage, type SlackModal } from "./render/block-kit.ts";

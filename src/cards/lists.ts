@@ -101,6 +101,21 @@ export function buildPublicationCard(p: { kind: "PRODUCT_UPDATE" | "RCA"; title:
   };
 }
 
+/** The latest product updates or RCAs, newest first, each readable in chat (as the home lists them). */
+export function buildPublicationList(kind: "PRODUCT_UPDATE" | "RCA", items: { id: string; title: string; publishedAt: Date }[]): MessageCard {
+  const title = kind === "RCA" ? "Root-cause analyses (S1 incidents)" : "Product updates";
+  return {
+    surface: "message",
+    summary: title,
+    blocks: [
+      { type: "heading", text: title },
+      ...(items.length
+        ? items.map<Block>((p) => ({ type: "item", title: p.title, subtitle: formatTime(p.publishedAt), action: { id: "publication.open", label: "Read", value: p.id }, optional: true }))
+        : [{ type: "context" as const, text: kind === "RCA" ? "No RCAs published." : "No product updates yet." }]),
+    ],
+  };
+}
+
 /** One article, readable in chat; "This answered my question" ends a filing and is counted. */
 export function buildArticleCard(article: { slug: string; title: string; productName: string; body: string; updatedAt: Date }): MessageCard {
   return {

@@ -16,6 +16,12 @@ import { parse } from "./values.ts";
 export interface CommandSource {
   /** The channel or conversation it was typed in. */
   channel?: string;
+  /**
+   * What the place it was typed in can do with a form: open it (Slack's /case brings a
+   * trigger for a modal), show it in the chat (a Teams card form), or neither (a message in
+   * Slack's Messages tab), which gets a card whose button opens it. Default: open.
+   */
+  forms?: "open" | "inline" | "offer";
   /** The platform's id of this message, the same on every delivery of it: what the command writes is keyed by it. */
   deliveryId?: string;
 }
@@ -66,11 +72,8 @@ export const commands = {
     words: [/^(?:new|file(?: a)?)(?: case)?(?:\s+(?<subject>[\s\S]*))?$/i],
     args: z.object({ subject: z.string().max(200).default("") }),
     help: { slash: "new [subject]", chat: "new case", does: "file a new support case" },
-    run: async (env, { subject }, source) => ({
-      kind: "form",
-      form: await newCaseForm(env, { channel: source.channel, subject }),
-      offer: newCaseOffer(),
-    }),
+    // The new-case form is too big for a chat card: where no modal or dialog can open, its button is offered.
+    run: async (env, { subject }, source) => ((source.forms ?? "open") === "open" ? { kind: "form", form: await newCaseForm(env, { channel: source.channel, subject }) } : reply(newCaseOffer())),
   }),
   list: command({
     words: [
@@ -108,9 +111,7 @@ export const commands = {
     words: [/^escalate\s+(?<number>\S+)$/i],
     args: z.object({ number }),
     help: { slash: "escalate N", chat: "escalate N", does: "escalate a case" },
-    run: async (env, args) => {
-      return { kind: "form", form: await escalationForm(env, args.number), offer: escalationOffer(args.number), inline: true };
-    },
+    run: async (env, args, source) => (source.forms === "offer" ? reply(escalationOffer(args.number)) : { kind: "form", form: await escalationForm(env, args.number) }),
   }),
   search: command({
     words: [/^search\s+(?<words>[\s\S]+)$/i],
@@ -142,6 +143,18 @@ export const commands = {
       if (accounts.length === 1) return reply(cards.buildAccountCard(await core.directory.getAccount(ctx, accounts[0]!.id)));
       return reply(cards.buildAccountList(accounts));
     },
+  }),
+  updates: command({
+    words: [/^(?:product )?updates$/i],
+    args: z.object({}),
+    help: { slash: "updates", chat: "product updates", does: "the latest product updates" },
+    run: async ({ core, ctx }) => reply(cards.buildPublicationList("PRODUCT_UPDATE", await core.publications.latest(ctx, "PRODUCT_UPDATE", 10))),
+  }),
+  rcas: command({
+    words: [/^(?:rcas?|root[- ]cause analys[ei]s)$/i],
+    args: z.object({}),
+    help: { slash: "rcas", chat: "rcas", does: "root-cause analyses of S1 incidents" },
+    run: async ({ core, ctx }) => reply(cards.buildPublicationList("RCA", await core.publications.latest(ctx, "RCA", 10))),
   }),
   home: command({
     words: [/^home$/i],

@@ -11,12 +11,8 @@ import type { Core, Ctx } from "../core/index.ts";
 export type Outcome =
   /** Cards for the one who acted. `title` names them where they are shown as a form (an article over the new-case form). */
   | { kind: "reply"; cards: MessageCard[]; title?: string }
-  /**
-   * A form to open. `offer` is what a typed message gets where no form can open from it (a
-   * card with the button that opens it); `inline`: Teams may show the form itself in the chat
-   * instead; `update`: the form replaces the one the button sits on (knowledge suggestions).
-   */
-  | { kind: "form"; form: FormCard; offer?: MessageCard; inline?: boolean; update?: boolean }
+  /** A form to open (a modal, a dialog, or in a Teams chat the form itself); `update`: it replaces the form the button sits in (knowledge suggestions). */
+  | { kind: "form"; form: FormCard; update?: boolean }
   /** The card the button sits on, drawn again (for the audience its thread follows the case for); `notice` to the one who acted. */
   | { kind: "redraw"; view: CaseView; notice?: MessageCard }
   /** The home dashboard (the Slack App Home tab; a card in Teams). */

@@ -25,6 +25,9 @@ describe("what users type: the same words in Slack's /case, Slack's Messages tab
     expect(readCommand("reply 10001 thanks, that works")).toEqual({ verb: "reply", args: { number: "10001", text: "thanks, that works" } });
     expect(readCommand("browse live")).toEqual({ verb: "browse", args: { product: "live" } });
     expect(readCommand("home").verb).toBe("home");
+    expect(readCommand("product updates").verb).toBe("updates"); // was answered with the help in Teams
+    expect(readCommand("RCAs").verb).toBe("rcas");
+    expect(readCommand("my account").verb).toBe("accounts");
     expect(readCommand("hello there").verb).toBe("help");
   });
 

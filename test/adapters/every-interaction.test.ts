@@ -370,6 +370,8 @@ describe("every interaction, through Slack and Teams", () => {
     browse: { by: "ada", words: () => "browse", sees: { slack: "Browse answers by product", teams: "Browse answers by product" } },
     follow: { by: "ada", words: (n) => `follow ${n}`, sees: { slack: "Every interaction", teams: "Every interaction" } },
     accounts: { by: "ada", words: () => "my account", sees: { slack: "Robin Lee", teams: "Robin Lee" } },
+    updates: { by: "ada", words: () => "product updates", sees: { slack: "Product updates", teams: "Product updates" } },
+    rcas: { by: "ada", words: () => "rcas", sees: { slack: "RCA: upload outage", teams: "RCA: upload outage" } },
     home: { by: "ada", words: () => "home", sees: { slack: "Support for Ada Acme", teams: "Support for Ada Acme" } },
     help: { by: "ada", words: () => "help", sees: { slack: "/case new", teams: "what you can ask" } },
   } satisfies Record<CommandVerb, CommandScenario>;

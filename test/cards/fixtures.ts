@@ -111,6 +111,8 @@ export function allCards(): Record<string, Card> {
     article: cards.buildArticleCard({ slug: "transcoding-stuck", title: "Entries stuck in transcoding", productName: "Uploads, Imports and Transcoding", body: "An entry can stay in processing when its source file is damaged.\n\nReconvert it from the entry page.", updatedAt: at("2026-10-01T00:00:00Z") }),
     "knowledge-browse-products": cards.buildKnowledgeBrowse({ products: [{ key: "player", name: "Player" }, { key: "uploads", name: "Uploads, Imports and Transcoding" }] }),
     "knowledge-browse-articles": cards.buildKnowledgeBrowse({ product: "Uploads, Imports and Transcoding", articles: [{ slug: "transcoding-stuck", title: "Entries stuck in transcoding", updatedAt: at("2026-10-01T00:00:00Z") }] }),
+    "rca-list": cards.buildPublicationList("RCA", [{ id: "r1", title: "RCA: playback outage of 12 February", publishedAt: at("2026-02-14T00:00:00Z") }]),
+    "product-updates-empty": cards.buildPublicationList("PRODUCT_UPDATE", []),
     "rca-card": cards.buildPublicationCard({ kind: "RCA", title: "RCA: playback outage of 14 September", body: "Between 09:12 and 09:47 UTC a configuration change stopped playback.", publishedAt: at("2026-09-16T00:00:00Z") }),
     home: cards.buildHome({
       viewerName: "Ada Lovelace", openCases: [summary(1, "Player error 1002")], openTotal: 1,

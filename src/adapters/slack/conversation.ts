@@ -8,8 +8,7 @@ import { publishHome } from "./home.ts";
  * A typed command's outcome in Slack, for `/case …` and for words typed in the app's
  * Messages tab alike. `say` answers the one who typed (ephemeral for the command, a
  * message in their DM for the Messages tab); `open` opens a modal where the request
- * brought a trigger (the command), and is absent where none can open (a typed message),
- * which gets the card offering the form instead.
+ * brought a trigger (the command), and is absent where none can open (a typed message).
  */
 export interface Conversation {
   core: Core;
@@ -29,7 +28,8 @@ export async function carryCommand(c: Conversation, outcome: Outcome): Promise<v
       return;
     case "form":
       if (c.open) await c.open(outcome.form);
-      else await c.say(outcome.offer ?? { surface: "message", summary: outcome.form.title, blocks: [{ type: "heading", text: outcome.form.title }, { type: "text", text: "Type /case to open this form." }] });
+      // No command offers a form where none can open (it answers with the card that opens it); should one, it is named.
+      else await c.say(cards.buildNotice({ title: outcome.form.title, text: "Type /case to open this form." }));
       return;
     case "home":
       // The home is the App Home tab: published there, and shown here too.

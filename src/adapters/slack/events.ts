@@ -107,7 +107,7 @@ export function registerEvents(app: App, core: Core, interactions: Interactions,
    */
   async function answerTyped(client: WebClient, teamId: string, channel: string, user: string, text: string, ts: string): Promise<void> {
     const ctx = slackCtx(core, client, teamId, user);
-    const outcome = await interactions.type(ctx, text, { channel, deliveryId: `${teamId}:${channel}:${ts}` });
+    const outcome = await interactions.type(ctx, text, { channel, deliveryId: `${teamId}:${channel}:${ts}`, forms: "offer" });
     // Nothing was stored: Slack delivers the event again.
     if (outcome.kind === "refused" && isRetryable(outcome.failure.code)) throw outcome.failure;
     const say = async (card: cards.MessageCard) => {

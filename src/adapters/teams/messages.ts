@@ -40,7 +40,7 @@ export async function answerMessage(deps: TeamsDeps, context: TurnContext): Prom
     }
   }
   const ctx = teamsCtx(deps.core, context);
-  const outcome = await deps.interactions.type(ctx, text, { channel: channelId, deliveryId });
+  const outcome = await deps.interactions.type(ctx, text, { channel: channelId, deliveryId, forms: "inline" });
   if (outcome.kind === "refused" && mayWrite && isRetryable(outcome.failure.code)) throw outcome.failure;
   await carry(deps, context, ctx, outcome);
 }
@@ -56,9 +56,8 @@ async function carry(deps: TeamsDeps, context: TurnContext, ctx: Ctx, outcome: O
       for (const card of outcome.cards) await say(context, card);
       return;
     case "form":
-      // A message cannot open a dialog: the form is shown in the chat (it submits with Action.Execute) or offered by a button that opens it.
-      if (outcome.inline || !outcome.offer) await say(context, outcome.form, true);
-      else await say(context, outcome.offer);
+      // A message cannot open a dialog: the form is shown in the chat, and submits with Action.Execute.
+      await say(context, outcome.form, true);
       return;
     case "home":
       await say(context, outcome.home);
