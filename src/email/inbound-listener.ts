@@ -4,7 +4,7 @@ import { simpleParser } from "mailparser";
 import type { Transporter } from "nodemailer";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { Attachments } from "../core/attachments/attachments.ts";
-import { toCaseError } from "../core/errors.ts";
+import { isRetryable, toCaseError } from "../core/errors.ts";
 import type { InboundEmail } from "../core/inbound-email.ts";
 import type { Logger } from "../logger.ts";
 import type { EmailConfig } from "./config.ts";
@@ -105,6 +105,12 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
         (error: unknown) => {
           stream.resume(); // drain what is left so the session can answer
           if (error instanceof Error && "responseCode" in error) return callback(error);
+          const failure = toCaseError(error);
+          // A message we can never take (not a passing failure): refused for good, so the relay stops retrying and tells the sender.
+          if (!isRetryable(failure.code)) {
+            log.warn({ code: failure.code, field: failure.field }, "email reply refused");
+            return callback(smtpError(554, "This message cannot be added to the case"));
+          }
           log.error({ err: toCaseError(error).cause ?? error }, "email reply not stored; the relay will retry");
           callback(smtpError(451, "Temporary failure, try again later"));
         },
