@@ -8,7 +8,7 @@ import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.ts"
 import { createSweeper, type Sweeper } from "./sweeper.ts";
 import { loadCatalog } from "./core/catalog.ts";
 import { systemClock, type Clock } from "./core/clock.ts";
-import { CredentialVault, loadVaultKey } from "./core/crypto/credentials.ts";
+import { CredentialVault, loadVaultKey, parsePreviousKeys } from "./core/crypto/credentials.ts";
 import { IN_MEMORY, openDatabase, type Database } from "./core/db/connect.ts";
 import { applyMigrations, migrationsUpToDate } from "./core/db/migrate.ts";
 import { loadDemoData } from "./core/demo/demo-data.ts";
@@ -75,7 +75,7 @@ export function coreFromConfig(config: Config, db: Database, logger: Logger, clo
     // An in-memory embedded database forgets its cases on exit, so its key may too.
     ephemeral: config.DATA_DIR.startsWith(IN_MEMORY) && !config.DATABASE_URL,
   });
-  return createCore({ prisma: db.prisma, clock, catalog: loadCatalog(config.CATALOG_FILE), vault: new CredentialVault(key), logger });
+  return createCore({ prisma: db.prisma, clock, catalog: loadCatalog(config.CATALOG_FILE), vault: new CredentialVault(key, parsePreviousKeys(config.CREDENTIALS_KEY_PREVIOUS)), logger });
 }
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {

@@ -36,6 +36,11 @@ export const envSchema = z.object({
   EMBEDDED_DATABASE: z.enum(["postgres", "pglite"]).default("postgres"),
   /** base64 of 32 random bytes: the AES-256-GCM key for stored login credentials. */
   CREDENTIALS_KEY: z.string().optional(),
+  /**
+   * After a key rotation: the earlier keys (base64, comma-separated), kept only to open
+   * what they sealed until `npm run cli -- keys reseal` has sealed it all under CREDENTIALS_KEY.
+   */
+  CREDENTIALS_KEY_PREVIOUS: z.string().optional(),
   CATALOG_FILE: z.string().optional(),
   /** Load demo data on the first start of an empty embedded database (default on). */
   DEMO_DATA: booleanish.default(true),

@@ -51,6 +51,7 @@ const HELP = `carebot operator CLI
 ${SERVICE_LEVEL_HELP}
   demo load            load the demo data into an empty database
   demo remove          remove the demo data for go-live (and set DEMO_DATA=off in .env)
+  keys reseal          after a key rotation: seal every stored test login again under CREDENTIALS_KEY
   migrate              apply pending migrations and exit
 
 Add --json to print results as JSON. The database is the server's (DATA_DIR or DATABASE_URL):
@@ -163,6 +164,11 @@ async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values,
     }
     case "sla report":
       return serviceLevelCommand(core, operator, rest, v);
+    case "keys reseal": {
+      const r = await core.credentials.reseal(operator);
+      const unreadable = r.unreadable.length ? ` No configured key opens the login of case ${r.unreadable.join(", ")} (left as it is: add its key to CREDENTIALS_KEY_PREVIOUS and run this again).` : "";
+      return { ...r, text: `Re-sealed ${r.resealed} stored test logins under key ${r.keyId}.${unreadable}` };
+    }
     case "setup": {
       const answers = { platform: v.platform, tenant: v.tenant, user: v.user, name: v.name, email: v.email, role: v.role, triage: v.triage, oncall: v.oncall, management: v.management };
       return runSetup({ config: c.config, core, prisma: c.prisma, answers, envFile: c.envFile, ask: c.ask });

@@ -1,5 +1,8 @@
+import { resealCredentials, type ResealResult } from "./crypto/reseal.ts";
 import { linkChatIdentityByEmail, type ActorRef, type ChatRef } from "./accounts/actors.ts";
 import { createDirectory, type Directory } from "./accounts/directory.ts";
+import { createAttachments, type Attachments } from "./attachments/attachments.ts";
+import { createInboundEmail, type InboundEmail } from "./inbound-email.ts";
 import type { Catalog } from "./catalog.ts";
 import { applyDueActions } from "./cases/clock-actions.ts";
 import { addComment, type CommentResult } from "./cases/comments.ts";
@@ -69,17 +72,22 @@ export interface Core {
   /** Recently viewed items, including views noted a moment ago (deferred after answering). */
   recent: Search["recent"];
   /** Response times and breaches per severity and account (staff and the operator only). */
+  /** Email replies (held ones for staff) and files on cases (issue 14, docs/email.md). */
+  email: { inbound: InboundEmail; attachments: Attachments };
   serviceLevels: {
     report(ctx: Ctx, input?: ServiceLevelReportInput): Promise<ServiceLevelReport & { truncated: boolean }>;
     /** The triage queue: open cases by time to breach, soonest first (staff only). */
     queue(ctx: Ctx, input?: { limit?: number }): Promise<QueuedCase[]>;
   };
+  /** Stored secrets: after a key rotation, seal everything again under the current key (the operator only). */
+  credentials: { reseal(ctx: Ctx): Promise<ResealResult> };
 }
 
 export function createCore(deps: CoreDeps): Core {
   const queries = createCaseQueries(deps);
   const search = createSearch(deps);
   const bell = createOutboxBell();
+  const attachments = createAttachments(deps);
   return {
     catalog: deps.catalog,
     cases: {
@@ -106,7 +114,9 @@ export function createCore(deps: CoreDeps): Core {
       link: async (db) => linkChatIdentityByEmail(db, ref, await lookupEmail(), deps.clock.now()),
     }),
     firstDelivery: (platform, eventId) => firstDelivery(deps, platform, eventId),
+    email: { inbound: createInboundEmail(deps, attachments), attachments },
     serviceLevels: { report: (ctx, input) => serviceLevelReport(deps, ctx, input), queue: (ctx, input) => casesByTimeToBreach(deps, ctx, input) },
+    credentials: { reseal: (ctx) => resealCredentials(deps, ctx) },
     search: search.search,
     recent: async (...args) => {
       await queries.settled();

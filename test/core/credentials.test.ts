@@ -70,19 +70,20 @@ describe("login credentials left for staff", () => {
   it("are stored as AES-256-GCM ciphertext, and a flipped byte fails decryption", async () => {
     const rows = await t.db.prisma.$queryRaw<{ c: string }[]>`SELECT "credentialsSealed" AS c FROM "Case" WHERE id = ${caseId}::uuid`;
     const stored = rows[0]!.c;
-    expect(stored).toMatch(/^v1\.[A-Za-z0-9+/=]+$/);
-    const raw = Buffer.from(stored.slice(3), "base64");
+    // "v2.", the sealing key's id, then base64 of iv | tag | ciphertext.
+    expect(stored).toMatch(/^v2\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9+/=]+$/);
+    const raw = Buffer.from(stored.slice(12), "base64");
     expect(raw.toString("latin1")).not.toContain(canary);
     expect(raw.toString("latin1")).not.toContain("kms-test");
     expect(raw.length).toBeGreaterThan(12 + 16);
     const vault = new CredentialVault(randomBytes(32));
     const sealed = vault.seal(caseId, { username: "u", password: "p" });
     expect(vault.open(caseId, sealed)).toEqual({ username: "u", password: "p" });
-    const bytes = Buffer.from(sealed.slice(3), "base64");
+    const bytes = Buffer.from(sealed.slice(12), "base64");
     for (const index of [0, 13, bytes.length - 1]) {
       const tampered = Buffer.from(bytes);
       tampered[index] = tampered[index]! ^ 0x01;
-      expect(() => vault.open(caseId, "v1." + tampered.toString("base64"))).toThrow(/could not be decrypted/);
+      expect(() => vault.open(caseId, sealed.slice(0, 12) + tampered.toString("base64"))).toThrow(/could not be decrypted/);
     }
     // Bound to its case: the same bytes do not open for another case.
     expect(() => vault.open("00000000-0000-4000-8000-000000000000", sealed)).toThrow(/could not be decrypted/);
