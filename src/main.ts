@@ -2,6 +2,7 @@ import { startApp } from "./app.ts";
 import { loadConfig, readEnvironment } from "./config.ts";
 import { toCaseError } from "./core/errors.ts";
 import { createLogger, installLastResortHandlers } from "./logger.ts";
+import { startInboundEmail } from "./email/start.ts";
 
 /** `npm start`: reads the environment once, starts the app, stops cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -22,15 +23,24 @@ async function main(): Promise<void> {
   });
   const embedded = app.db.embedded && { port: app.db.embedded.port, pid: app.db.embedded.pid, how: app.db.embedded.how };
   app.logger.info({ port: app.http.port, database: app.db.kind, embedded }, `carebot is up: http://localhost:${app.http.port}/readyz`);
+  // Email replies (issue 14, docs/email.md): the inbound SMTP listener beside the app, when configured.
+  const inboundEmail = await startInboundEmail({ env: readEnvironment(process.env), email: app.core.email, logger: app.logger, smtp: { url: config.SMTP_URL, from: config.SMTP_FROM } }).catch(async (error: unknown) => {
+    const failure = toCaseError(error);
+    createLogger().fatal({ err: failure.code === "CONFIG" ? undefined : error, field: failure.field }, failure.code === "CONFIG" ? failure.message : "inbound email failed to start");
+    await app.stop("start-up failed");
+    process.exit(failure.code === "CONFIG" ? 78 : 1);
+  });
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      app.stop(signal).then(
-        () => process.exit(0),
-        (error: unknown) => {
-          app.logger.error({ err: error }, "shutdown failed");
-          process.exit(1);
-        },
-      );
+      Promise.resolve(inboundEmail?.stop())
+        .then(() => app.stop(signal))
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            app.logger.error({ err: error }, "shutdown failed");
+            process.exit(1);
+          },
+        );
     });
   }
 }
