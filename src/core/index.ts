@@ -1,3 +1,4 @@
+import { resealCredentials, type ResealResult } from "./crypto/reseal.ts";
 import { linkChatIdentityByEmail, type ActorRef, type ChatRef } from "./accounts/actors.ts";
 import { createDirectory, type Directory } from "./accounts/directory.ts";
 import { createAttachments, type Attachments } from "./attachments/attachments.ts";
@@ -78,6 +79,8 @@ export interface Core {
     /** The triage queue: open cases by time to breach, soonest first (staff only). */
     queue(ctx: Ctx, input?: { limit?: number }): Promise<QueuedCase[]>;
   };
+  /** Stored secrets: after a key rotation, seal everything again under the current key (the operator only). */
+  credentials: { reseal(ctx: Ctx): Promise<ResealResult> };
 }
 
 export function createCore(deps: CoreDeps): Core {
@@ -113,6 +116,7 @@ export function createCore(deps: CoreDeps): Core {
     firstDelivery: (platform, eventId) => firstDelivery(deps, platform, eventId),
     email: { inbound: createInboundEmail(deps, attachments), attachments },
     serviceLevels: { report: (ctx, input) => serviceLevelReport(deps, ctx, input), queue: (ctx, input) => casesByTimeToBreach(deps, ctx, input) },
+    credentials: { reseal: (ctx) => resealCredentials(deps, ctx) },
     search: search.search,
     recent: async (...args) => {
       await queries.settled();
