@@ -80,6 +80,8 @@ export const SECTIONS: Section[] = [
       { card: "knowledge-browse-products", title: "Browse: the products", text: "`/case browse` (Slack) or `browse` (Teams) without a product lists the products, each with its **Articles** button." },
       { card: "knowledge-browse-articles", title: "Browse: one product's articles", text: "`browse uploads` or **Articles** on a product lists its articles with when each was updated; **Read** opens one." },
       { card: "article", title: "A knowledge article", text: "An article opened in chat, with **This answered my question**, which ends a filing and is counted." },
+      { card: "rca-list", title: "The RCA list", text: "`/case rcas` (Slack) or `rcas` (Teams): the latest ten root-cause analyses, each with **Read**." },
+      { card: "product-updates-empty", title: "Product updates, none yet", text: "`/case updates` (Slack) or `product updates` (Teams) lists the latest ten product updates; this is what it says before any is published." },
       { card: "rca-card", title: "An RCA", text: "A root-cause analysis (published for S1 incidents only) opened with **Read** on the home dashboard; product updates look the same." },
     ],
   },
