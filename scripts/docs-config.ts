@@ -161,8 +161,13 @@ function shownDefault(value: unknown): string {
   return `\`${String(value)}\``;
 }
 
+/** Text for a table cell: pipes escaped, and outside code spans `<` and `>` too (else `<token>` would read as an HTML tag). */
 function cell(text: string): string {
-  return text.replace(/\|/g, "\\|");
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith("`") ? part : part.replace(/</g, "&lt;").replace(/>/g, "&gt;")))
+    .join("")
+    .replace(/\|/g, "\\|");
 }
 
 export interface ConfigVariable {
