@@ -39,8 +39,12 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(base / 2 + random() * (base / 2));
 }
 
-/** How many notifications are delivered at once when nothing else is said: enough to hide each platform call's round trip. */
-export const DEFAULT_CONCURRENCY = 16;
+/**
+ * How many notifications are delivered at once when nothing else is said: enough to hide
+ * each platform call's round trip, few enough that delivery never holds most of the
+ * database pool (10 connections) that the requests people wait on share with it.
+ */
+export const DEFAULT_CONCURRENCY = 4;
 
 export function createDeliveryWorker(options: {
   core: Core;
