@@ -7,7 +7,19 @@ import { slackEnabled, teamsEnabled, type Config } from "../config.ts";
 import type { Core } from "../core/index.ts";
 import type { DeliveryChannel } from "../core/notify/delivery-port.ts";
 import type { Logger } from "../logger.ts";
-import { createEmailDelivery } from "./email.ts";
+import { createEmailDelivery, type EmailReplies } from "./email.ts";
+import { readEnvironment } from "../config.ts";
+import { loadEmailConfig } from "../email/config.ts";
+
+/**
+ * Reply addresses for outbound email, from the email settings (src/email/config.ts, read
+ * from the environment like the server's listener reads them): every process that sends
+ * signs with the same EMAIL_TOKEN_KEY. Unset: emails carry no reply address.
+ */
+function emailReplies(): EmailReplies | undefined {
+  const email = loadEmailConfig(readEnvironment(process.env));
+  return email.tokenKeys && email.EMAIL_REPLY_DOMAIN ? { keys: email.tokenKeys, prefix: email.EMAIL_REPLY_PREFIX, domain: email.EMAIL_REPLY_DOMAIN } : undefined;
+}
 
 /**
  * The delivery channels, built from config in one place for every process that
@@ -31,9 +43,9 @@ export function deliveryChannels(config: Config, core: Core, logger: Logger): De
     channels.push(createTeamsDelivery({ core, adapter: createTeamsCloudAdapter(config), botAppId: config.TEAMS_APP_ID ?? "", config, logger }));
   }
   if (config.SMTP_URL) {
-    channels.push(createEmailDelivery({ core, smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, logger }));
+    channels.push(createEmailDelivery({ core, smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, logger, replies: emailReplies() }));
   } else {
-    logger.info("email off: set SMTP_URL to copy CC addresses on case updates");
+    logger.info("email off: set SMTP_URL to email case updates to contacts and CC addresses");
   }
   return channels;
 }

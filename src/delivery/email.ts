@@ -5,13 +5,20 @@ import type { Core } from "../core/index.ts";
 import type { DeliveryChannel } from "../core/notify/delivery-port.ts";
 import type { ClaimedNotification } from "../core/notify/events.ts";
 import type { Logger } from "../logger.ts";
+import { emailRecipients } from "../email/recipients.ts";
+import { replyAddress, type ReplyTokenKeys } from "../email/reply-token.ts";
+import { caseThreadHeaders } from "../email/threading.ts";
 
 /**
- * Email to a case's CC addresses ("copied on every update"): what the customer's chat
- * thread hears (the same words, src/cards/notices.ts), as plain text, with the case's
- * subject as the title. One message per notification, sent once (a receipt), never
- * internal notes (the customers' view has none), never credentials, never for demo data
- * (its addresses are made up, and a CC typed into a demo case may be real).
+ * Email of a case's public updates to its contact (unless a customer chat thread follows
+ * the case) and its CC addresses ("copied on every update"), src/email/recipients.ts:
+ * what the customer's chat thread hears (the same words, src/cards/notices.ts), as plain
+ * text, with the case's subject as the title. One message per notification and
+ * recipient, each sent once (a receipt per recipient), threaded per case (Message-ID,
+ * In-Reply-To, References) and, when replies are configured (docs/email.md), with a
+ * Reply-To address of the recipient's own. Never internal notes (the customers' view has
+ * none), never credentials, nobody their own comment, never for demo data (its addresses
+ * are made up, and a CC typed into a demo case may be real).
  */
 export function cardText(card: cards.MessageCard): string {
   return card.blocks
@@ -33,34 +40,61 @@ export function cardText(card: cards.MessageCard): string {
     .join("\n\n");
 }
 
-export function createEmailDelivery(options: { core: Core; smtpUrl: string; from: string; logger: Logger; transport?: Transporter }): DeliveryChannel {
-  const { core } = options;
+export interface EmailReplies {
+  keys: ReplyTokenKeys;
+  prefix: string;
+  domain: string;
+}
+
+/** The domain of our Message-IDs: the reply domain, else the From address's, so ids stay ours. */
+function idDomain(from: string, replies?: EmailReplies): string {
+  return replies?.domain ?? /@([a-z0-9.-]+)>?\s*$/i.exec(from)?.[1] ?? "carebot.invalid";
+}
+
+export function createEmailDelivery(options: { core: Core; smtpUrl: string; from: string; logger: Logger; transport?: Transporter; replies?: EmailReplies }): DeliveryChannel {
+  const { core, replies } = options;
   const transport = options.transport ?? nodemailer.createTransport(options.smtpUrl);
   const log = options.logger.child({ module: "delivery/email" });
+  const domain = idDomain(options.from, replies);
 
   return {
     name: "email",
     deliver: async (n: ClaimedNotification) => {
       if (!n.caseId) return;
-      const view = await core.cases.viewForAudience(n.caseId, "CUSTOMER");
-      if (view.cc.length === 0) return;
+      const caseId = n.caseId;
+      const view = await core.cases.viewForAudience(caseId, "CUSTOMER");
       const card = eventNotices(n, view, core.catalog).find((x) => x.audience === "CUSTOMER")?.card;
       if (!card) return;
+      const threads = await core.threads.threadsOf(caseId);
+      const recipients = emailRecipients(n, view, { contactFollowsInChat: threads.some((t) => t.audience === "CUSTOMER") });
+      if (recipients.length === 0) return;
       if (n.demo) {
         await core.outbox.once(n.id, "email:cc", async () => "refused: demo data is not emailed");
-        log.info({ notificationId: n.id }, "demo case: CC email not sent");
+        log.info({ notificationId: n.id }, "demo case: email not sent");
         return;
       }
-      await core.outbox.once(n.id, "email:cc", async () => {
-        const info = await transport.sendMail({
-          from: options.from,
-          to: view.cc,
-          subject: `[Case ${view.number}] ${view.subject}`,
-          text: `${cardText(card)}\n\n--\nYou are copied on case ${view.number} of ${view.account.name}.`,
+      const text = cardText(card);
+      for (const r of recipients) {
+        await core.outbox.once(n.id, r.target, async () => {
+          const thread = caseThreadHeaders({ caseId, notificationId: n.id, recipientKey: r.target.replace(/[^a-z0-9.-]/gi, "-"), domain });
+          const why = r.replyAs.kind === "person" ? `You are the contact of case ${view.number} of ${view.account.name}.` : `You are copied on case ${view.number} of ${view.account.name}.`;
+          const how = replies ? " Reply to this email to answer on the case." : "";
+          const info = await transport.sendMail({
+            from: options.from,
+            to: r.address,
+            replyTo: replies ? replyAddress(replies.keys, r.replyAs, replies) : undefined,
+            subject: `[Case ${view.number}] ${view.subject}`,
+            text: `${text}\n\n--\n${why}${how}`,
+            messageId: thread.messageId,
+            inReplyTo: thread.inReplyTo,
+            references: thread.references,
+            // An automatic message (RFC 3834): auto-responders stay quiet, so no loop starts here.
+            headers: { "Auto-Submitted": "auto-generated" },
+          });
+          log.debug({ notificationId: n.id, target: r.target.startsWith("email:cc:") ? "cc" : "contact", messageId: info.messageId }, "emailed");
+          return info.messageId;
         });
-        log.debug({ notificationId: n.id, messageId: info.messageId }, "emailed cc");
-        return info.messageId;
-      });
+      }
     },
   };
 }

@@ -4,7 +4,7 @@ import { FakeSmtp } from "../fakes/smtp.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 import { buildWorld, filing, type World } from "../support/world.ts";
 
-describe("email to the CC addresses (SMTP_URL set)", () => {
+describe("email to the contact and the CC addresses (SMTP_URL set)", () => {
   let smtp: FakeSmtp;
   let t: TestApp;
   let w: World;
@@ -19,7 +19,7 @@ describe("email to the CC addresses (SMTP_URL set)", () => {
     await smtp.stop();
   });
 
-  it("copies public updates to every CC address, once, and never internal notes or credentials", async () => {
+  it("sends public updates to the contact (no chat thread follows the case) and every CC address, each their own message, once, and never internal notes or credentials", async () => {
     const ada: Ctx = { actor: { personId: w.people.acmeUser.id }, source: "slack" };
     const eve: Ctx = { actor: { personId: w.people.engineer.id }, source: "slack" };
     const { case: c } = await t.app.core.cases.file(ada, filing(w.accounts.acme.id, { subject: "Captions out", cc: ["boss@acme.test", "ops@acme.test"], credentials: { username: "u", password: "pw-never-mailed" } }));
@@ -29,11 +29,14 @@ describe("email to the CC addresses (SMTP_URL set)", () => {
     await t.app.worker!.runOnce();
     await t.app.worker!.runOnce();
 
-    await expect.poll(() => smtp.messages.length).toBe(3);
-    const [filed, comment, pending] = smtp.messages;
+    // Three updates (filed, the public comment, the question), each to Ada, the boss and ops.
+    await expect.poll(() => smtp.messages.length).toBe(9);
+    const to = (address: string) => smtp.messages.filter((m) => m.envelopeTo.join() === address);
+    for (const address of ["ada@acme.test", "boss@acme.test", "ops@acme.test"]) expect(to(address)).toHaveLength(3);
+    const [filed, comment, pending] = to("boss@acme.test");
     expect(filed!.text).toContain(`Case ${c.number} was filed`);
     expect(comment!.subject).toBe(`[Case ${c.number}] Captions out`);
-    expect(comment!.envelopeTo.sort()).toEqual(["boss@acme.test", "ops@acme.test"]);
+    expect(to("ada@acme.test")[1]!.text).toContain("We found the cause: a stuck queue.");
     expect(comment!.from?.text).toContain("support@vendor.test");
     expect(comment!.text).toContain("We found the cause: a stuck queue.");
     expect(comment!.text).toContain("Eve Engineer");

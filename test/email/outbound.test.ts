@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmailDelivery } from "../../src/delivery/email.ts";
+import { createDeliveryWorker } from "../../src/delivery/worker.ts";
+import { startInboundListener, type InboundListener } from "../../src/email/inbound-listener.ts";
+import { tokenOfAddress, verifyReplyToken } from "../../src/email/reply-token.ts";
+import { FakeSmtp } from "../fakes/smtp.ts";
+import { as, filing, useWorld } from "../support/world.ts";
+
+/**
+ * The contact and the CC addresses hear each public update by email, each with a reply
+ * address of their own, threaded per case; replying to it writes on the case. The mail
+ * goes to a real SMTP server (the local test one); the reply comes back over SMTP into
+ * carebot's listener.
+ */
+describe("case updates by email, and replies to them", () => {
+  const s = useWorld({ start: "2026-03-02T09:00:00Z" });
+  const keys = { current: randomBytes(32) };
+  const replies = { keys, prefix: "reply", domain: "cases.vendor.test" };
+  const smtp = new FakeSmtp();
+  let listener: InboundListener;
+
+  beforeAll(async () => {
+    await smtp.start();
+    listener = await startInboundListener({
+      config: { INBOUND_SMTP_HOST: "127.0.0.1", INBOUND_SMTP_PORT: 0, EMAIL_REPLY_PREFIX: "reply", INBOUND_MAX_MESSAGE_BYTES: 1024 * 1024 },
+      keys,
+      inbound: s.t.core.email.inbound,
+      logger: s.t.logger,
+    });
+  });
+  afterAll(async () => {
+    await listener?.stop();
+    await smtp.stop();
+  });
+
+  const deliver = () =>
+    createDeliveryWorker({
+      core: s.t.core,
+      clock: s.t.clock,
+      logger: s.t.logger,
+      channels: [createEmailDelivery({ core: s.t.core, smtpUrl: smtp.url, from: "Support <support@vendor.test>", logger: s.t.logger, replies })],
+      intervalMs: 60_000,
+      maxAttempts: 3,
+    }).runOnce();
+  const mailTo = (address: string, subject: string) => smtp.messages.filter((m) => m.envelopeTo.includes(address) && m.subject?.includes(subject));
+
+  it("the contact and each CC get their own email with their own reply address, threaded per case; an answer by reply lands on the case", async () => {
+    const ada = as(s.w.people.acmeUser.id);
+    const eve = as(s.w.people.engineer.id);
+    const { case: c } = await s.t.core.cases.file(ada, filing(s.w.accounts.acme.id, { subject: "Email thread", cc: ["boss@acme.test"] }));
+    await s.t.core.cases.take(eve, c.number);
+    await s.t.core.cases.askCustomer(eve, c.number, { body: "Which player version do you embed?" });
+    await s.t.core.cases.comment(eve, c.number, { body: "Internal: check the CDN", internal: true });
+    await deliver();
+
+    await expect.poll(() => mailTo("ada@acme.test", "Email thread").some((m) => m.text?.includes("Which player version"))).toBe(true);
+    const toAda = mailTo("ada@acme.test", "Email thread");
+    const toBoss = mailTo("boss@acme.test", "Email thread");
+    expect(toBoss.length).toBe(toAda.length);
+    const question = toAda.find((m) => m.text?.includes("Which player version"))!;
+    expect(question.envelopeTo).toEqual(["ada@acme.test"]);
+    // Threaded: every email of the case answers the same root id, each with an id of its own.
+    const roots = new Set([...toAda, ...toBoss].map((m) => m.inReplyTo));
+    expect(roots.size).toBe(1);
+    expect(new Set([...toAda, ...toBoss].map((m) => m.messageId)).size).toBe(toAda.length + toBoss.length);
+    expect(question.references).toEqual([...roots][0]);
+    expect(question.headers.get("auto-submitted")).toBe("auto-generated");
+    // Each recipient's reply address names them.
+    const adaReplyTo = question.replyTo!.value[0]!.address!;
+    expect(verifyReplyToken(keys, tokenOfAddress(adaReplyTo, "reply")!)).toEqual({ caseNumber: Number(c.number), kind: "person", personId: s.w.people.acmeUser.id });
+    const bossReplyTo = toBoss[0]!.replyTo!.value[0]!.address!;
+    expect(verifyReplyToken(keys, tokenOfAddress(bossReplyTo, "reply")!)).toMatchObject({ kind: "cc" });
+    expect(smtp.messages.map((m) => m.text).join("\n")).not.toContain("check the CDN");
+
+    // Ada answers by replying; it becomes her comment and the case is In Progress again.
+    s.t.clock.advance(60_000);
+    const client = nodemailer.createTransport({ host: "127.0.0.1", port: listener.port, ignoreTLS: true });
+    await client.sendMail({ from: "ada@acme.test", to: adaReplyTo, subject: `Re: ${question.subject}`, text: "v7.2\n\nOn Mon, 2 Mar 2026, Support wrote:\n> Which player version do you embed?", inReplyTo: question.messageId });
+    const after = await s.t.core.cases.get(eve, c.number, { recordRecent: false });
+    expect(after.status).toBe("IN_PROGRESS");
+    expect(after.comments.at(-1)).toMatchObject({ body: "v7.2", source: "email", author: { id: s.w.people.acmeUser.id } });
+
+    // Nobody is emailed their own comment: the CC hears Ada's reply, Ada does not.
+    await deliver();
+    await expect.poll(() => mailTo("boss@acme.test", "Email thread").some((m) => m.text?.includes("v7.2"))).toBe(true);
+    expect(mailTo("ada@acme.test", "Email thread").some((m) => m.text?.includes("v7.2"))).toBe(false);
+  });
+
+  it("a contact who follows the case in a chat thread reads it there and gets no email; CC addresses still do", async () => {
+    const ada = as(s.w.people.acmeUser.id);
+    const { case: c } = await s.t.core.cases.file(ada, filing(s.w.accounts.acme.id, { subject: "Chat follower", cc: ["ops@acme.test"] }));
+    await s.t.core.threads.follow(ada, { case: c.number, platform: "slack", tenantId: "T1", channelId: "C1", threadId: "300.1", audience: "CUSTOMER" });
+    await s.t.core.cases.comment(as(s.w.people.engineer.id), c.number, { body: "Looking into it." });
+    await deliver();
+    await expect.poll(() => mailTo("ops@acme.test", "Chat follower").some((m) => m.text?.includes("Looking into it."))).toBe(true);
+    expect(mailTo("ada@acme.test", "Chat follower")).toEqual([]);
+  });
+});
