@@ -2,6 +2,7 @@ import type { DestinationStream } from "pino";
 import { startHttpServer, type HttpServer } from "./adapters/http/server.ts";
 import { slackEnabled, teamsEnabled, type Config } from "./config.ts";
 import { startTeamsAdapter, type TeamsAdapter } from "./adapters/teams/app.ts";
+import { declareOwnTeamsTenants } from "./adapters/teams/own-tenant.ts";
 import { startSlackAdapter, type SlackAdapter } from "./adapters/slack/app.ts";
 import { deliveryChannels } from "./delivery/channels.ts";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.ts";
@@ -105,6 +106,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const slack = slackEnabled(config) ? await startSlackAdapter({ config, core, logger, http, clock: options.clock }) : undefined;
     if (!slack) logger.info("slack adapter off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on");
     const teams = teamsEnabled(config) ? startTeamsAdapter({ config, core, logger, http }) : undefined;
+    if (teams) declareOwnTeamsTenants(core, config);
     if (!teams) logger.info("teams adapter off: set TEAMS_APP_ID and TEAMS_APP_PASSWORD (or TEAMS_LOCAL=on for the Emulator) to turn it on");
     const channels = deliveryChannels(config, core, logger);
     // Without a channel the outbox simply waits: nothing is marked delivered that went nowhere.

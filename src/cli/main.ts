@@ -16,6 +16,7 @@ import { setEnvValues } from "./env-file.ts";
 import { caseDetail, casePage, table } from "./format.ts";
 import { runSetup, type Ask } from "./setup.ts";
 import { SERVICE_LEVEL_HELP, serviceLevelCommand } from "./service-levels.ts";
+import { WORKSPACES_HELP, workspacesCommand } from "./workspaces.ts";
 
 /**
  * The operator CLI: `npm run cli -- <command> [options]`. It talks to the same core
@@ -38,6 +39,7 @@ const HELP = `carebot operator CLI
   partner list
   partner-staff create --partner ID --name N --email E
   identity link --person ID --platform slack|teams --tenant T --user U
+${WORKSPACES_HELP}
   case list [--view open|closed|all] [--page N] [--page-size N]
   case show NUMBER
   outbox list [--status pending|failed|dead|delivered]
@@ -116,6 +118,10 @@ async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values,
     }
     case "partner-staff create":
       return d.createPartnerStaff(operator, { partnerId: v.partner!, name: v.name!, email: v.email! });
+    case "workspaces link":
+    case "workspaces unlink":
+    case "workspaces list":
+      return workspacesCommand(core, operator, verb, v);
     case "identity link":
       return d.linkIdentity(operator, { personId: v.person!, platform: v.platform as "slack", tenantId: v.tenant!, userId: v.user! });
     case "case list": {

@@ -22,6 +22,8 @@ import { createOutbox, type Outbox } from "./notify/outbox-service.ts";
 import { createPublications } from "./publications.ts";
 import { createSearch, type Search } from "./search.ts";
 import { casesByTimeToBreach, type QueuedCase } from "./sla/queue.ts";
+import { ownWorkspaces } from "./workspaces/own-workspaces.ts";
+import { createWorkspaceLinks, type WorkspaceLinks } from "./workspaces/workspace-links.ts";
 import { serviceLevelReport, type ServiceLevelReport, type ServiceLevelReportInput } from "./sla/report.ts";
 
 type CaseQueries = ReturnType<typeof createCaseQueries>;
@@ -79,6 +81,8 @@ export interface Core {
     /** The triage queue: open cases by time to breach, soonest first (staff only). */
     queue(ctx: Ctx, input?: { limit?: number }): Promise<QueuedCase[]>;
   };
+  /** Which customer accounts a Slack workspace or Teams tenant belongs to, and the vendor's own (issue 13, docs/slack-install.md). */
+  workspaces: WorkspaceLinks;
   /** Stored secrets: after a key rotation, seal everything again under the current key (the operator only). */
   credentials: { reseal(ctx: Ctx): Promise<ResealResult> };
 }
@@ -111,12 +115,13 @@ export function createCore(deps: CoreDeps): Core {
     outbox: createOutbox(deps, bell),
     chatActor: (ref, lookupEmail) => ({
       chat: ref,
-      link: async (db) => linkChatIdentityByEmail(db, ref, await lookupEmail(), deps.clock.now()),
+      link: async (db) => linkChatIdentityByEmail(db, ref, await lookupEmail(), deps.clock.now(), ownWorkspaces(deps)),
     }),
     firstDelivery: (platform, eventId) => firstDelivery(deps, platform, eventId),
     email: { inbound: createInboundEmail(deps, attachments), attachments },
     serviceLevels: { report: (ctx, input) => serviceLevelReport(deps, ctx, input), queue: (ctx, input) => casesByTimeToBreach(deps, ctx, input) },
     credentials: { reseal: (ctx) => resealCredentials(deps, ctx) },
+    workspaces: createWorkspaceLinks(deps),
     search: search.search,
     recent: async (...args) => {
       await queries.settled();

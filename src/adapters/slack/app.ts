@@ -10,6 +10,7 @@ import { registerActions } from "./actions.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { registerCommands } from "./commands.ts";
 import { registerEvents } from "./events.ts";
+import { declareOwnSlackWorkspace } from "./own-workspace.ts";
 import { createSlackReceiver } from "./receiver.ts";
 import { registerViews } from "./views.ts";
 
@@ -52,6 +53,7 @@ export async function startSlackAdapter(options: { config: Config; core: Core; l
     app = new App({ token, receiver, logger: slackLog, clientOptions });
     http.route("POST", "/slack/events", receiver.handle);
   }
+  await declareOwnSlackWorkspace({ token, apiUrl: config.SLACK_API_URL, core, logger });
   // Every interaction is defined once (src/interactions); these listeners only carry it.
   const interactions = createInteractions(core, logger);
   registerCommands(app, core, interactions);

@@ -3,6 +3,7 @@ import { Prisma, type AccountType, type PersonKind, type PrismaClient } from "..
 import { recordAudit } from "../audit.ts";
 import type { Tx } from "../db/tx.ts";
 import { CaseError } from "../errors.ts";
+import type { OwnWorkspaces } from "../workspaces/own-workspaces.ts";
 import type { AccountPlace, Actor } from "./policy.ts";
 
 /**
@@ -129,15 +130,36 @@ export async function loadPlace(db: PrismaClient | Tx, accountId: string): Promi
   return toPlace(account);
 }
 
+/** The accounts a workspace or tenant is linked to (WorkspaceLink). */
+async function linkedAccounts(db: PrismaClient | Tx, ref: ChatRef): Promise<string[]> {
+  const links = await db.workspaceLink.findMany({ where: { platform: ref.platform, tenantId: ref.tenantId }, select: { accountId: true } });
+  return links.map((l) => l.accountId);
+}
+
+/** What a user of a workspace no customer account is linked to is told: why, and who can change it. */
+export function workspaceNotLinked(platform: ChatRef["platform"]): string {
+  const where = platform === "slack" ? "Your Slack workspace" : "Your Microsoft Teams organisation";
+  return `${where} is not linked to a customer account yet, so carebot cannot show you any cases. Ask your Customer Success Manager or the vendor's support team to link it; then message carebot again.`;
+}
+
 /**
- * Links a first-time chat user to the contact with the email their platform reports.
+ * Links a first-time chat user to the contact with the email their platform reports,
+ * when their workspace is the vendor's own or is linked to the contact's account (or its
+ * parent).
  * Concurrent first requests of one user all succeed: the insert ignores a row another
  * request made a moment earlier, and the identity is read back either way.
  */
-export async function linkChatIdentityByEmail(db: PrismaClient | Tx, ref: ChatRef, rawEmail: string | undefined, at: Date): Promise<{ personId: string }> {
+export async function linkChatIdentityByEmail(db: PrismaClient | Tx, ref: ChatRef, rawEmail: string | undefined, at: Date, own: OwnWorkspaces): Promise<{ personId: string }> {
+  // Outside the vendor's own workspaces, an email is trusted only for the accounts the
+  // user's workspace is linked to (an admin of any workspace can give a user any address).
+  // Asked before the email, so an unlinked workspace learns nothing about who exists.
+  const linked = own.includes(ref) ? undefined : await linkedAccounts(db, ref);
+  if (linked?.length === 0) throw new CaseError("UNKNOWN_USER", { message: workspaceNotLinked(ref.platform) });
   const email = rawEmail?.trim().toLowerCase();
-  const person = email ? await db.person.findUnique({ where: { email } }) : null;
+  const person = email ? await db.person.findUnique({ where: { email }, include: { account: { select: { parentId: true } } } }) : null;
   if (!person || person.kind !== "CONTACT" || !person.active) throw new CaseError("UNKNOWN_USER");
+  // A link to a parent account covers its sub-accounts' contacts too.
+  if (linked && !linked.some((id) => id === person.accountId || id === person.account?.parentId)) throw new CaseError("UNKNOWN_USER");
   const inserted = await db.$executeRaw`
     INSERT INTO "ChatIdentity" ("id", "platform", "tenantId", "userId", "personId", "createdAt")
     VALUES (${randomUUID()}::uuid, ${ref.platform}::"Platform", ${ref.tenantId}, ${ref.userId}, ${person.id}::uuid, ${at})

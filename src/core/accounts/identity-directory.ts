@@ -4,6 +4,7 @@ import { recordAudit } from "../audit.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
+import { ownWorkspaces } from "../workspaces/own-workspaces.ts";
 import { linkChatIdentityByEmail, loadActor } from "./actors.ts";
 import { assertAdmin, directoryContext } from "./directory-rules.ts";
 import { linkIdentitySchema, resolveChatUserSchema } from "./schemas.ts";
@@ -47,7 +48,7 @@ export function createIdentityDirectory(deps: CoreDeps) {
         }
         // A new user's first requests often arrive together: the link tolerates the
         // others' insert (ON CONFLICT DO NOTHING, then read) instead of failing on it.
-        return linkChatIdentityByEmail(db, ref, email, now());
+        return linkChatIdentityByEmail(db, ref, email, now(), ownWorkspaces(deps));
       }),
   };
 }

@@ -1,0 +1,31 @@
+import type { Core, Ctx } from "../core/index.ts";
+import { table } from "./format.ts";
+
+/**
+ * `workspaces link|unlink --platform slack|teams --tenant ID --account ID` and
+ * `workspaces list [--account ID]`: which customer accounts a Slack workspace (team id
+ * T…, or an Enterprise Grid org's E…) or Teams tenant belongs to. Only there are its
+ * users matched to the account's contacts by email (docs/slack-install.md).
+ */
+export const WORKSPACES_HELP = `  workspaces link --platform slack|teams --tenant T --account ID   a customer's workspace/tenant belongs to the account
+  workspaces unlink --platform slack|teams --tenant T --account ID
+  workspaces list [--account ID]`;
+
+export async function workspacesCommand(core: Core, operator: Ctx, verb: string | undefined, v: { platform?: string; tenant?: string; account?: string }) {
+  const input = { platform: v.platform as "slack", tenantId: v.tenant ?? "", accountId: v.account ?? "" };
+  switch (verb) {
+    case "link": {
+      const link = await core.workspaces.link(operator, input);
+      return { ...link, text: `${link.created ? "Linked" : "Already linked:"} ${link.platform} ${link.tenantId} to ${link.accountName}. Its users are matched to that account's contacts by email.` };
+    }
+    case "unlink": {
+      const r = await core.workspaces.unlink(operator, input);
+      return { ...r, text: `Unlinked ${input.platform} ${input.tenantId}; ${r.identitiesRemoved} chat identities of the account's contacts there removed.` };
+    }
+    default: {
+      const links = await core.workspaces.list(operator, { accountId: v.account });
+      const rows = links.map((l) => ({ platform: l.platform, tenant: l.tenantId, account: l.accountName, accountId: l.accountId, linked: l.linkedAt.toISOString().slice(0, 16) + "Z" }));
+      return { links, text: rows.length ? table(rows, ["platform", "tenant", "account", "accountId", "linked"]) : "No workspace is linked to an account yet." };
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+/** A Slack team id (T…), Enterprise Grid enterprise id (E…) or Teams tenant id, as the platform names it. */
+const tenantId = z
+  .string({ error: "Give the workspace or tenant id." })
+  .trim()
+  .min(1, "Give the workspace or tenant id.")
+  .max(200)
+  .regex(/^[A-Za-z0-9._:-]+$/, "A workspace id is letters, digits and . _ : - (a Slack T… or E… id, or a Teams tenant id).");
+
+export const workspaceLinkSchema = z.object({
+  platform: z.enum(["slack", "teams"], { error: "Choose slack or teams." }),
+  tenantId,
+  accountId: z.uuid({ error: "Choose an account." }),
+});
+export type WorkspaceLinkInput = z.input<typeof workspaceLinkSchema>;
+
+export const listWorkspaceLinksSchema = z.object({ accountId: z.uuid({ error: "Choose an account." }).optional() });
