@@ -34,9 +34,9 @@ export type Ask = (question: string) => Promise<string>;
 
 const operator: Ctx = { actor: { operator: true }, source: "cli" };
 const CHANNEL_ROLES = [
-  ["triage", "TRIAGE", "new cases arrive as triage cards"],
-  ["oncall", "ONCALL", "escalations for the on-call engineers"],
-  ["management", "MANAGEMENT", "Requesting Management Attention escalations"],
+  ["triage", "TRIAGE", "where new cases arrive as triage cards"],
+  ["oncall", "ONCALL", "where escalations reach the on-call engineers"],
+  ["management", "MANAGEMENT", "where Requesting Management Attention escalations go"],
 ] as const;
 
 /** What a channel id looks like on each platform, so a channel's name is caught before the server is restarted for nothing. */
@@ -109,7 +109,7 @@ export async function runSetup(options: { config: Config; core: Core; prisma: Pr
   if (channelPlatform === "slack" || channelPlatform === "teams") {
     for (const [key, suffix, what] of CHANNEL_ROLES) {
       const name = `${channelPlatform.toUpperCase()}_${suffix}_CHANNEL`;
-      const value = await ask(key, `The ${channelPlatform} channel for ${what} (blank to skip): `);
+      const value = await ask(key, `The ${channelPlatform === "slack" ? "Slack" : "Teams"} channel ${what} (blank to skip): `);
       if (value === undefined) {
         const current = config[name as keyof Config];
         out.push(`   ${name}: ${current ? `${String(current)} (unchanged)` : "not set"}`);
