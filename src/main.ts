@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const embedded = app.db.embedded && { port: app.db.embedded.port, pid: app.db.embedded.pid, how: app.db.embedded.how };
   app.logger.info({ port: app.http.port, database: app.db.kind, embedded }, `carebot is up: http://localhost:${app.http.port}/readyz`);
   // Email replies (issue 14, docs/email.md): the inbound SMTP listener beside the app, when configured.
-  const inboundEmail = await startInboundEmail({ env: readEnvironment(process.env), email: app.core.email, logger: app.logger, smtp: { url: config.SMTP_URL, from: config.SMTP_FROM } }).catch(async (error: unknown) => {
+  const inboundEmail = await startInboundEmail({ env: readEnvironment(process.env), email: app.core.email, http: app.http, logger: app.logger, smtp: { url: config.SMTP_URL, from: config.SMTP_FROM } }).catch(async (error: unknown) => {
     const failure = toCaseError(error);
     createLogger().fatal({ err: failure.code === "CONFIG" ? undefined : error, field: failure.field }, failure.code === "CONFIG" ? failure.message : "inbound email failed to start");
     await app.stop("start-up failed");

@@ -3,6 +3,7 @@ import { linkChatIdentityByEmail, type ActorRef, type ChatRef } from "./accounts
 import { createDirectory, type Directory } from "./accounts/directory.ts";
 import { createAttachments, type Attachments } from "./attachments/attachments.ts";
 import { createInboundEmail, type InboundEmail } from "./inbound-email.ts";
+import { createEmailPreferences, type EmailPreferences } from "./email-preferences.ts";
 import type { Catalog } from "./catalog.ts";
 import { applyDueActions } from "./cases/clock-actions.ts";
 import { addComment, type CommentResult } from "./cases/comments.ts";
@@ -75,7 +76,7 @@ export interface Core {
   recent: Search["recent"];
   /** Response times and breaches per severity and account (staff and the operator only). */
   /** Email replies (held ones for staff) and files on cases (issue 14, docs/email.md). */
-  email: { inbound: InboundEmail; attachments: Attachments };
+  email: { inbound: InboundEmail; attachments: Attachments; preferences: EmailPreferences };
   serviceLevels: {
     report(ctx: Ctx, input?: ServiceLevelReportInput): Promise<ServiceLevelReport & { truncated: boolean }>;
     /** The triage queue: open cases by time to breach, soonest first (staff only). */
@@ -118,7 +119,7 @@ export function createCore(deps: CoreDeps): Core {
       link: async (db) => linkChatIdentityByEmail(db, ref, await lookupEmail(), deps.clock.now(), ownWorkspaces(deps)),
     }),
     firstDelivery: (platform, eventId) => firstDelivery(deps, platform, eventId),
-    email: { inbound: createInboundEmail(deps, attachments), attachments },
+    email: { inbound: createInboundEmail(deps, attachments), attachments, preferences: createEmailPreferences(deps) },
     serviceLevels: { report: (ctx, input) => serviceLevelReport(deps, ctx, input), queue: (ctx, input) => casesByTimeToBreach(deps, ctx, input) },
     credentials: { reseal: (ctx) => resealCredentials(deps, ctx) },
     workspaces: createWorkspaceLinks(deps),

@@ -18,7 +18,7 @@ import { loadEmailConfig } from "../email/config.ts";
  */
 function emailReplies(): EmailReplies | undefined {
   const email = loadEmailConfig(readEnvironment(process.env));
-  return email.tokenKeys && email.EMAIL_REPLY_DOMAIN ? { keys: email.tokenKeys, prefix: email.EMAIL_REPLY_PREFIX, domain: email.EMAIL_REPLY_DOMAIN } : undefined;
+  return email.tokenKeys && email.EMAIL_REPLY_DOMAIN ? { keys: email.tokenKeys, prefix: email.EMAIL_REPLY_PREFIX, domain: email.EMAIL_REPLY_DOMAIN, linkBase: email.EMAIL_LINK_BASE_URL } : undefined;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { DeliveryChannel } from "../core/notify/delivery-port.ts";
 import type { ClaimedNotification } from "../core/notify/events.ts";
 import type { Logger } from "../logger.ts";
 import { emailRecipients } from "../email/recipients.ts";
-import { replyAddress, type ReplyTokenKeys } from "../email/reply-token.ts";
+import { replyAddress, signReplyToken, type ReplyTokenKeys } from "../email/reply-token.ts";
 import { caseThreadHeaders } from "../email/threading.ts";
 
 /**
@@ -44,6 +44,8 @@ export interface EmailReplies {
   keys: ReplyTokenKeys;
   prefix: string;
   domain: string;
+  /** carebot's public address (EMAIL_LINK_BASE_URL): unsubscribe links point there. Unset: no link. */
+  linkBase?: string;
 }
 
 /** The domain of our Message-IDs: the reply domain, else the From address's, so ids stay ours. */
@@ -65,8 +67,12 @@ export function createEmailDelivery(options: { core: Core; smtpUrl: string; from
       const view = await core.cases.viewForAudience(caseId, "CUSTOMER");
       const card = eventNotices(n, view, core.catalog).find((x) => x.audience === "CUSTOMER")?.card;
       if (!card) return;
-      const threads = await core.threads.threadsOf(caseId);
-      const recipients = emailRecipients(n, view, { contactFollowsInChat: threads.some((t) => t.audience === "CUSTOMER") });
+      const [threads, choices] = await Promise.all([core.threads.threadsOf(caseId), core.email.preferences.forDelivery(view.contact.id, view.cc)]);
+      const recipients = emailRecipients(n, view, {
+        contactFollowsInChat: threads.some((t) => t.audience === "CUSTOMER"),
+        contactPreference: choices.contact,
+        optedOut: choices.optedOut,
+      });
       if (recipients.length === 0) return;
       if (n.demo) {
         await core.outbox.once(n.id, "email:cc", async () => "refused: demo data is not emailed");
@@ -79,17 +85,23 @@ export function createEmailDelivery(options: { core: Core; smtpUrl: string; from
           const thread = caseThreadHeaders({ caseId, notificationId: n.id, recipientKey: r.target.replace(/[^a-z0-9.-]/gi, "-"), domain });
           const why = r.replyAs.kind === "person" ? `You are the contact of case ${view.number} of ${view.account.name}.` : `You are copied on case ${view.number} of ${view.account.name}.`;
           const how = replies ? " Reply to this email to answer on the case." : "";
+          const unsubscribe = replies?.linkBase ? `${replies.linkBase.replace(/\/+$/, "")}/email/unsubscribe?t=${signReplyToken(replies.keys, r.replyAs, "unsubscribe")}${r.replyAs.kind === "cc" ? `&a=${encodeURIComponent(r.address)}` : ""}` : undefined;
+          const stop = unsubscribe ? `\nStop these emails: ${unsubscribe}` : "";
           const info = await transport.sendMail({
             from: options.from,
             to: r.address,
             replyTo: replies ? replyAddress(replies.keys, r.replyAs, replies) : undefined,
             subject: `[Case ${view.number}] ${view.subject}`,
-            text: `${text}\n\n--\n${why}${how}`,
+            text: `${text}\n\n--\n${why}${how}${stop}`,
             messageId: thread.messageId,
             inReplyTo: thread.inReplyTo,
             references: thread.references,
             // An automatic message (RFC 3834): auto-responders stay quiet, so no loop starts here.
-            headers: { "Auto-Submitted": "auto-generated" },
+            headers: {
+              "Auto-Submitted": "auto-generated",
+              // RFC 8058 one-click unsubscribe: mail programs show their own button for it.
+              ...(unsubscribe ? { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } : {}),
+            },
           });
           log.debug({ notificationId: n.id, target: r.target.startsWith("email:cc:") ? "cc" : "contact", messageId: info.messageId }, "emailed");
           return info.messageId;

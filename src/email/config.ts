@@ -32,6 +32,8 @@ export const emailEnvSchema = z.object({
   EMAIL_TOKEN_KEY: key32("EMAIL_TOKEN_KEY").optional(),
   /** Earlier token keys, comma-separated: replies to addresses they signed still arrive. */
   EMAIL_TOKEN_KEY_PREVIOUS: z.string().optional(),
+  /** carebot's public web address (https://carebot.example.com): the unsubscribe link of every case email points there. Unset: no link. */
+  EMAIL_LINK_BASE_URL: z.string().url().optional(),
   /** The largest message the listener accepts (SMTP SIZE); bigger ones are refused before they are read. */
   INBOUND_MAX_MESSAGE_BYTES: z.coerce.number().int().min(10_000).default(30 * 1024 * 1024),
   /** Optional TLS for STARTTLS on the listener: PEM files. */

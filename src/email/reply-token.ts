@@ -26,7 +26,12 @@ const KIND_CC = 0x12;
 const TAG_BYTES = 10;
 const DIGEST_BYTES = 12;
 const MAX_CASE_NUMBER = 0xffff_ffff;
-const DOMAIN = "carebot reply-token v1\u0000";
+/**
+ * What a token is for, mixed into its tag: a reply address's token cannot serve as an
+ * unsubscribe link's, nor the other way round.
+ */
+export type TokenPurpose = "reply" | "unsubscribe";
+const domainOf = (purpose: TokenPurpose) => `carebot ${purpose}-token v1\u0000`;
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -42,11 +47,11 @@ export function addressDigest(address: string): string {
   return createHash("sha256").update(address.trim().toLowerCase(), "utf8").digest().subarray(0, DIGEST_BYTES).toString("hex");
 }
 
-function tag(key: Buffer, body: Buffer): Buffer {
-  return createHmac("sha256", key).update(DOMAIN).update(body).digest().subarray(0, TAG_BYTES);
+function tag(key: Buffer, body: Buffer, purpose: TokenPurpose): Buffer {
+  return createHmac("sha256", key).update(domainOf(purpose)).update(body).digest().subarray(0, TAG_BYTES);
 }
 
-export function signReplyToken(keys: ReplyTokenKeys, target: ReplyTarget): string {
+export function signReplyToken(keys: ReplyTokenKeys, target: ReplyTarget, purpose: TokenPurpose = "reply"): string {
   if (!Number.isInteger(target.caseNumber) || target.caseNumber < 1 || target.caseNumber > MAX_CASE_NUMBER) {
     throw new RangeError("a reply token needs a case number between 1 and 2^32-1");
   }
@@ -60,11 +65,11 @@ export function signReplyToken(keys: ReplyTokenKeys, target: ReplyTarget): strin
     who = Buffer.from(addressDigest(target.address), "hex");
   }
   const body = Buffer.concat([Buffer.of(target.kind === "person" ? KIND_PERSON : KIND_CC), number, who]);
-  return toBase32(Buffer.concat([body, tag(keys.current, body)]));
+  return toBase32(Buffer.concat([body, tag(keys.current, body, purpose)]));
 }
 
 /** The claim of a genuine token, or null for anything else (a forged, cut or altered token). */
-export function verifyReplyToken(keys: ReplyTokenKeys, token: string): TokenClaim | null {
+export function verifyReplyToken(keys: ReplyTokenKeys, token: string, purpose: TokenPurpose = "reply"): TokenClaim | null {
   const bytes = fromBase32(token.toLowerCase());
   if (!bytes) return null;
   const kind = bytes[0];
@@ -72,7 +77,7 @@ export function verifyReplyToken(keys: ReplyTokenKeys, token: string): TokenClai
   if (whoBytes < 0 || bytes.length !== 1 + 4 + whoBytes + TAG_BYTES) return null;
   const body = bytes.subarray(0, bytes.length - TAG_BYTES);
   const given = bytes.subarray(bytes.length - TAG_BYTES);
-  const genuine = [keys.current, ...(keys.previous ?? [])].some((key) => timingSafeEqual(tag(key, body), given));
+  const genuine = [keys.current, ...(keys.previous ?? [])].some((key) => timingSafeEqual(tag(key, body, purpose), given));
   if (!genuine) return null;
   const caseNumber = body.readUInt32BE(1);
   if (caseNumber < 1) return null;

@@ -1,23 +1,29 @@
 import nodemailer from "nodemailer";
+import type { HttpServer } from "../adapters/http/server.ts";
 import type { Attachments } from "../core/attachments/attachments.ts";
+import type { EmailPreferences } from "../core/email-preferences.ts";
 import type { InboundEmail } from "../core/inbound-email.ts";
 import type { Logger } from "../logger.ts";
 import { loadEmailConfig } from "./config.ts";
 import { startInboundListener, type InboundListener } from "./inbound-listener.ts";
+import { routeUnsubscribe } from "./unsubscribe.ts";
 
 /**
- * The server's email start-up hook: starts the inbound listener when INBOUND_SMTP_PORT
- * is set (and says so once when it is not). A bad email setting stops start-up with a
+ * The server's email start-up hook: answers unsubscribe links on the HTTP server when
+ * EMAIL_TOKEN_KEY is set, and starts the inbound listener when INBOUND_SMTP_PORT is set
+ * (and says so once when it is not). A bad email setting stops start-up with a
  * CONFIG error naming the variable, like every other setting.
  */
 export async function startInboundEmail(options: {
   env: NodeJS.ProcessEnv;
-  email: { inbound: InboundEmail; attachments: Attachments };
+  email: { inbound: InboundEmail; attachments: Attachments; preferences: EmailPreferences };
+  http: Pick<HttpServer, "route">;
   logger: Logger;
   /** Outbound SMTP (src/config.ts SMTP_URL, SMTP_FROM): answers to replies that came too late. */
   smtp?: { url?: string; from: string };
 }): Promise<InboundListener | undefined> {
   const config = loadEmailConfig(options.env);
+  if (config.tokenKeys) routeUnsubscribe(options.http, { keys: config.tokenKeys, preferences: options.email.preferences, logger: options.logger });
   if (!config.inboundEnabled || !config.tokenKeys) {
     options.logger.info("inbound email off: set INBOUND_SMTP_PORT, EMAIL_REPLY_DOMAIN and EMAIL_TOKEN_KEY to receive replies (docs/email.md)");
     return undefined;

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHttpServer, type HttpServer } from "../../src/adapters/http/server.ts";
 import { createEmailDelivery } from "../../src/delivery/email.ts";
 import { createDeliveryWorker } from "../../src/delivery/worker.ts";
 import { startInboundListener, type InboundListener } from "../../src/email/inbound-listener.ts";
 import { tokenOfAddress, verifyReplyToken } from "../../src/email/reply-token.ts";
+import { routeUnsubscribe } from "../../src/email/unsubscribe.ts";
 import { FakeSmtp } from "../fakes/smtp.ts";
 import { as, filing, useWorld } from "../support/world.ts";
 
@@ -17,9 +19,10 @@ import { as, filing, useWorld } from "../support/world.ts";
 describe("case updates by email, and replies to them", () => {
   const s = useWorld({ start: "2026-03-02T09:00:00Z" });
   const keys = { current: randomBytes(32) };
-  const replies = { keys, prefix: "reply", domain: "cases.vendor.test" };
   const smtp = new FakeSmtp();
   let listener: InboundListener;
+  let http: HttpServer;
+  const replies = { keys, prefix: "reply", domain: "cases.vendor.test", linkBase: "" };
 
   beforeAll(async () => {
     await smtp.start();
@@ -29,8 +32,12 @@ describe("case updates by email, and replies to them", () => {
       inbound: s.t.core.email.inbound,
       logger: s.t.logger,
     });
+    http = await startHttpServer({ port: 0, host: "127.0.0.1", logger: s.t.logger, readiness: [] });
+    routeUnsubscribe(http, { keys, preferences: s.t.core.email.preferences, logger: s.t.logger });
+    replies.linkBase = `http://127.0.0.1:${http.port}`;
   });
   afterAll(async () => {
+    await http?.drain(1000);
     await listener?.stop();
     await smtp.stop();
   });
@@ -96,5 +103,52 @@ describe("case updates by email, and replies to them", () => {
     await deliver();
     await expect.poll(() => mailTo("ops@acme.test", "Chat follower").some((m) => m.text?.includes("Looking into it."))).toBe(true);
     expect(mailTo("ada@acme.test", "Chat follower")).toEqual([]);
+  });
+
+  it("a contact's preference decides: ALWAYS emails them even while they follow in chat, CHAT_ONLY never; only they or staff may set it", async () => {
+    const alan = as(s.w.people.acmeUser2.id);
+    const { case: c } = await s.t.core.cases.file(alan, filing(s.w.accounts.acme.id, { subject: "Preference", cc: [] }));
+    await s.t.core.threads.follow(alan, { case: c.number, platform: "slack", tenantId: "T1", channelId: "C1", threadId: "400.1", audience: "CUSTOMER" });
+    await expect(s.t.core.email.preferences.set(as(s.w.people.acmeUser.id), { personId: s.w.people.acmeUser2.id, emailUpdates: "CHAT_ONLY" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await s.t.core.email.preferences.set(alan, { emailUpdates: "ALWAYS" });
+    await s.t.core.cases.comment(as(s.w.people.engineer.id), c.number, { body: "First look done." });
+    await deliver();
+    // Filed and the comment, though a chat thread follows the case.
+    await expect.poll(() => mailTo("alan@acme.test", "Preference").length).toBe(2);
+
+    await s.t.core.email.preferences.set(as(s.w.people.engineer.id), { personId: s.w.people.acmeUser2.id, emailUpdates: "CHAT_ONLY" });
+    await s.t.core.cases.comment(as(s.w.people.engineer.id), c.number, { body: "Second look done." });
+    await deliver();
+    expect(mailTo("alan@acme.test", "Preference")).toHaveLength(2);
+    await s.t.core.email.preferences.set(alan, { emailUpdates: "AUTO" });
+  });
+
+  it("every email carries an unsubscribe link: opening it changes nothing, confirming it stops the emails (contact and CC alike)", async () => {
+    const niels = as(s.w.people.physicist2.id);
+    const { case: c } = await s.t.core.cases.file(niels, filing(s.w.accounts.physics.id, { subject: "Unsubscribe", cc: ["lab@physics.test"] }));
+    await deliver();
+    await expect.poll(() => mailTo("niels@physics.northwind.edu", "Unsubscribe").length).toBe(1);
+    const mail = mailTo("niels@physics.northwind.edu", "Unsubscribe")[0]!;
+    const link = /Stop these emails: (\S+)/.exec(mail.text ?? "")![1]!;
+    const header = (name: string) => mail.headerLines.find((h) => h.key === name)?.line.replace(/\r\n\s+/g, " ");
+    expect(header("list-unsubscribe")).toBe(`List-Unsubscribe: <${link}>`);
+    expect(header("list-unsubscribe-post")).toBe("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+
+    const opened = await fetch(link);
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toContain("<form method=\"post\">");
+    expect((await s.t.db.prisma.person.findUniqueOrThrow({ where: { id: s.w.people.physicist2.id } })).emailUpdates).toBe("AUTO");
+    expect((await fetch(link, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    expect((await s.t.db.prisma.person.findUniqueOrThrow({ where: { id: s.w.people.physicist2.id } })).emailUpdates).toBe("CHAT_ONLY");
+
+    const ccLink = /Stop these emails: (\S+)/.exec(mailTo("lab@physics.test", "Unsubscribe")[0]!.text ?? "")![1]!;
+    expect((await fetch(ccLink.replace(/&a=[^&]+/, "&a=other%40physics.test"), { method: "POST" })).status).toBe(404);
+    expect((await fetch(ccLink.replace(/t=./, (m) => (m === "t=a" ? "t=b" : "t=a")), { method: "POST" })).status).toBe(404);
+    expect((await fetch(ccLink, { method: "POST" })).status).toBe(200);
+
+    await s.t.core.cases.comment(as(s.w.people.engineer.id), c.number, { body: "Anyone there?" });
+    await deliver();
+    expect(mailTo("niels@physics.northwind.edu", "Unsubscribe")).toHaveLength(1);
+    expect(mailTo("lab@physics.test", "Unsubscribe")).toHaveLength(1);
   });
 });

@@ -67,3 +67,13 @@ describe("reply addresses: one per case and recipient, unforgeable", () => {
     }
   });
 });
+
+describe("unsubscribe tokens", () => {
+  it("are signed for their purpose: a reply token is no unsubscribe token, nor the other way round", () => {
+    const target = { caseNumber: 3, kind: "person" as const, personId: randomUUID() };
+    const unsubscribe = signReplyToken(keys, target, "unsubscribe");
+    expect(verifyReplyToken(keys, unsubscribe, "unsubscribe")).toEqual(target);
+    expect(verifyReplyToken(keys, unsubscribe)).toBeNull();
+    expect(verifyReplyToken(keys, signReplyToken(keys, target), "unsubscribe")).toBeNull();
+  });
+});
