@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/core/catalog.ts";
 import { writeFileSync, mkdtempSync } from "node:fs";
@@ -161,6 +162,15 @@ describe("next update", () => {
     expect(w.c.nextUpdateKind).toBe("MANAGEMENT_ESCALATION");
   });
 
+  it("keeps a sooner running promise when escalated, but makes it the escalation's (its breach goes to management)", () => {
+    // Monday 10:00 New York the customer replies (due 14:00); at 10:30 they ask for management (4 hours: 14:30).
+    const w = answered()
+      .apply("2026-11-30T15:00:00Z", { kind: "reply", by: "customer", status: "IN_PROGRESS" })
+      .apply("2026-11-30T15:30:00Z", { kind: "escalated", management: true });
+    expect(w.nextUpdateDue).toBe("2026-11-30T19:00:00.000Z");
+    expect(w.c.nextUpdateKind).toBe("MANAGEMENT_ESCALATION");
+  });
+
   it("runs every 2 hours around the clock for an S1 in progress, after each public staff update", () => {
     const w = new Walk("2026-11-28T08:00:00Z", { severity: "S1" }).apply("2026-11-28T08:20:00Z", { kind: "reply", by: "staff", status: "IN_PROGRESS" });
     expect(w.nextUpdateDue).toBe("2026-11-28T10:20:00.000Z");
@@ -229,5 +239,51 @@ describe("what readers see", () => {
     expect(staffServiceLevel(c, at("2026-11-30T14:20:00Z")).map((x) => [x.clock, x.minutesToTarget])).toEqual([["FIRST_RESPONSE", 220], ["NEXT_UPDATE", 230]]);
     const closed = new Walk("2026-11-30T14:00:00Z").apply("2026-11-30T15:00:00Z", { kind: "status", to: "CLOSED" }).c;
     expect(staffServiceLevel(closed, at("2026-11-30T15:00:00Z"))).toEqual([]);
+  });
+});
+
+describe("whatever happens to a case (random walks)", () => {
+  const change = fc.oneof(
+    fc.record({ kind: fc.constant("reply" as const), by: fc.constantFrom("staff" as const, "customer" as const), status: fc.constantFrom("IN_PROGRESS" as const, "PENDING" as const, "NEW" as const) }),
+    fc.record({ kind: fc.constant("escalated" as const), management: fc.boolean() }),
+    fc.record({ kind: fc.constant("status" as const), to: fc.constantFrom("IN_PROGRESS" as const, "PENDING" as const, "CLOSED" as const) }),
+    fc.record({ kind: fc.constant("severity" as const), to: fc.constantFrom("S1" as const, "S2" as const, "S3" as const, "S4" as const) }),
+  );
+  const step = fc.record({ afterMinutes: fc.integer({ min: 0, max: 3 * 24 * 60 }), change });
+
+  it("keeps every promise after its start, warns no later than it is due, stops at closing, and checks at the earliest running time", () => {
+    fc.assert(
+      fc.property(fc.constantFrom("S1" as const, "S2" as const, "S3" as const, "S4" as const), fc.constantFrom("FEATURE_REQUEST" as const, "HOW_TO" as const), fc.array(step, { maxLength: 12 }), (severity, caseType, steps) => {
+        let when = at("2026-11-27T21:00:00Z").getTime();
+        const w = new Walk(new Date(when).toISOString(), { severity, caseType });
+        for (const { afterMinutes, change: ch } of steps) {
+          // A customer reply is what moves a Pending or closed case; staff replies keep their own status.
+          if (w.c.status === "CLOSED" && !(ch.kind === "reply" && ch.by === "customer")) continue;
+          when += afterMinutes * 60_000;
+          const now = new Date(when);
+          const applied: SlaChange = ch.kind === "reply" && ch.by === "customer" ? { ...ch, status: "IN_PROGRESS" } : ch;
+          w.apply(now.toISOString(), applied);
+          const c = w.c;
+          if (c.firstResponseDueAt) expect(c.firstResponseWarnAt!.getTime()).toBeLessThanOrEqual(c.firstResponseDueAt.getTime());
+          if (c.nextUpdateDueAt) {
+            expect(c.nextUpdateWarnAt!.getTime()).toBeLessThanOrEqual(c.nextUpdateDueAt.getTime());
+            expect(c.nextUpdateDueAt.getTime()).toBeGreaterThanOrEqual(c.nextUpdateFrom!.getTime());
+            expect(c.nextUpdateKind).not.toBeNull();
+          }
+          if (c.firstRespondedAt) expect(c.firstResponseDueAt).toBeNull();
+          if (c.status === "CLOSED") expect(c.slaCheckAt).toBeNull();
+          const running = [c.nextUpdateWarnAt, c.nextUpdateDueAt, ...(c.status === "PENDING" || c.status === "CLOSED" ? [] : [c.firstResponseWarnAt, c.firstResponseDueAt])]
+            .filter((d): d is Date => d !== null)
+            .map((d) => d.getTime());
+          expect(c.slaCheckAt?.getTime() ?? null).toBe(c.status === "CLOSED" || running.length === 0 ? null : Math.min(...running));
+          // A feature request never gets a first-response or reply clock; only an escalation's promise.
+          if (caseType === "FEATURE_REQUEST") {
+            expect(c.firstResponseDueAt).toBeNull();
+            if (c.nextUpdateKind) expect(["ESCALATION", "MANAGEMENT_ESCALATION"]).toContain(c.nextUpdateKind);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
