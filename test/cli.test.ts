@@ -104,7 +104,6 @@ describe("the operator CLI", () => {
     expect(run("demo", "load").out).toContain("Demo data loaded.");
     const mine = run("account", "create", "--name", "Contoso", "--type", "standard", "--seats", "3", "--csm", "Kim Lee", "--json");
     expect(mine.code, mine.err).toBe(0);
-    expect(run("contact", "create", "--account", JSON.parse(mine.out).id, "--name", "Cy Contoso", "--email", "cy@contoso.test").code).toBe(0);
     expect(run("setup", "--yes").out).toContain("Remove the demo data before go-live");
 
     const removed = run("demo", "remove");
@@ -115,11 +114,7 @@ describe("the operator CLI", () => {
     const accounts = run("account", "list").out;
     expect(accounts).toContain("Contoso");
     for (const demo of ["Northwind", "Acme Media"]) expect(accounts).not.toContain(demo);
-    expect(run("case", "list", "--view", "all").out).toContain("(0 cases)");
-    expect(run("staff", "list").out).not.toContain(".example");
-    expect(run("partner", "list").out).not.toContain("CaptionCo");
-    expect(run("setup", "--yes").out).not.toContain("Remove the demo data");
-    // Nothing left to remove: a second run changes nothing.
+    // What else goes and stays is the story in test/core/demo-removal.test.ts. Nothing left to remove: a second run changes nothing.
     expect(run("demo", "remove").out).toContain("Demo data removed: 0 accounts, 0 cases, 0 people, 0 partner, 0 publications.");
   });
 });
