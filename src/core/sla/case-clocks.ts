@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Catalog } from "../catalog.ts";
 import { serviceLevelsOf } from "./targets.ts";
-import { slaAfter, type SlaCase, type SlaChange, type SlaColumns } from "./timers.ts";
+import { NO_CLOCKS, slaAfter, type SlaCase, type SlaChange, type SlaColumns } from "./timers.ts";
 
 /**
  * The bridge from a stored case to its timers: the columns to write with a change, in
@@ -24,19 +24,5 @@ export function clocksAfter(catalog: Catalog, row: StoredSlaCase, change: SlaCha
 
 /** A new case's clocks: the first response starts at filing. */
 export function clocksAtFiling(catalog: Catalog, c: Pick<SlaCase, "accountId" | "caseType" | "severity">, now: Date): SlaColumns {
-  const blank: StoredSlaCase = {
-    ...c,
-    status: "NEW",
-    statusChangedAt: now,
-    createdAt: now,
-    firstResponseDueAt: null,
-    firstResponseWarnAt: null,
-    firstRespondedAt: null,
-    nextUpdateFrom: null,
-    nextUpdateDueAt: null,
-    nextUpdateWarnAt: null,
-    nextUpdateKind: null,
-    slaCheckAt: null,
-  };
-  return clocksAfter(catalog, blank, { kind: "filed" }, now);
+  return clocksAfter(catalog, { ...c, ...NO_CLOCKS, status: "NEW", statusChangedAt: now, createdAt: now }, { kind: "filed" }, now);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { SeverityLevel } from "../cases/escalation-policy.ts";
 import { formatCaseNumber } from "../cases/presenter.ts";
 import { inTransaction, lockCase, type Tx } from "../db/tx.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -28,7 +29,7 @@ export interface SlaAlertSent extends SlaAlert {
   caseId: string;
   number: string;
   subject: string;
-  severity: string;
+  severity: SeverityLevel;
   owner: string | null;
   /** Minutes past the promise (breach), or left before it (warning); whole minutes. */
   minutesLate: number;
