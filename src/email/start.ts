@@ -7,10 +7,12 @@ import type { Logger } from "../logger.ts";
 import { loadEmailConfig } from "./config.ts";
 import { startInboundListener, type InboundListener } from "./inbound-listener.ts";
 import { routeUnsubscribe } from "./unsubscribe.ts";
+import { systemClock } from "../core/clock.ts";
+import { routeFiles } from "../files/route.ts";
 
 /**
- * The server's email start-up hook: answers unsubscribe links on the HTTP server when
- * EMAIL_TOKEN_KEY is set, and starts the inbound listener when INBOUND_SMTP_PORT is set
+ * The server's email start-up hook: answers unsubscribe links and file links on the HTTP
+ * server when EMAIL_TOKEN_KEY is set, and starts the inbound listener when INBOUND_SMTP_PORT is set
  * (and says so once when it is not). A bad email setting stops start-up with a
  * CONFIG error naming the variable, like every other setting.
  */
@@ -23,7 +25,11 @@ export async function startInboundEmail(options: {
   smtp?: { url?: string; from: string };
 }): Promise<InboundListener | undefined> {
   const config = loadEmailConfig(options.env);
-  if (config.tokenKeys) routeUnsubscribe(options.http, { keys: config.tokenKeys, preferences: options.email.preferences, logger: options.logger });
+  if (config.tokenKeys) {
+    routeUnsubscribe(options.http, { keys: config.tokenKeys, preferences: options.email.preferences, logger: options.logger });
+    // Signed, expiring file links (src/files) share the key: one secret for every link carebot signs.
+    routeFiles(options.http, { keys: config.tokenKeys, attachments: options.email.attachments, now: () => systemClock.now(), logger: options.logger });
+  }
   if (!config.inboundEnabled || !config.tokenKeys) {
     options.logger.info("inbound email off: set INBOUND_SMTP_PORT, EMAIL_REPLY_DOMAIN and EMAIL_TOKEN_KEY to receive replies (docs/email.md)");
     return undefined;
