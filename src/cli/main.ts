@@ -121,6 +121,7 @@ async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values,
     case "workspaces link":
     case "workspaces unlink":
     case "workspaces list":
+    case "workspaces installations":
       return workspacesCommand(core, operator, verb, v);
     case "identity link":
       return d.linkIdentity(operator, { personId: v.person!, platform: v.platform as "slack", tenantId: v.tenant!, userId: v.user! });
@@ -173,7 +174,8 @@ async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values,
     case "keys reseal": {
       const r = await core.credentials.reseal(operator);
       const unreadable = r.unreadable.length ? ` No configured key opens the login of case ${r.unreadable.join(", ")} (left as it is: add its key to CREDENTIALS_KEY_PREVIOUS and run this again).` : "";
-      return { ...r, text: `Re-sealed ${r.resealed} stored test logins under key ${r.keyId}.${unreadable}` };
+      const installs = r.unreadableInstallations.length ? ` No configured key opens the Slack installation ${r.unreadableInstallations.join(", ")} (left as it is).` : "";
+      return { ...r, text: `Re-sealed ${r.resealed} stored test logins and ${r.installationsResealed} Slack installations under key ${r.keyId}.${unreadable}${installs}` };
     }
     case "setup": {
       const answers = { platform: v.platform, tenant: v.tenant, user: v.user, name: v.name, email: v.email, role: v.role, triage: v.triage, oncall: v.oncall, management: v.management };

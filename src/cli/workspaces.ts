@@ -9,7 +9,8 @@ import { table } from "./format.ts";
  */
 export const WORKSPACES_HELP = `  workspaces link --platform slack|teams --tenant T --account ID   a customer's workspace/tenant belongs to the account
   workspaces unlink --platform slack|teams --tenant T --account ID
-  workspaces list [--account ID]`;
+  workspaces list [--account ID]
+  workspaces installations   Slack workspaces and Grid orgs the app is installed in (OAuth), never a token`;
 
 export async function workspacesCommand(core: Core, operator: Ctx, verb: string | undefined, v: { platform?: string; tenant?: string; account?: string }) {
   const input = { platform: v.platform as "slack", tenantId: v.tenant ?? "", accountId: v.account ?? "" };
@@ -21,6 +22,12 @@ export async function workspacesCommand(core: Core, operator: Ctx, verb: string 
     case "unlink": {
       const r = await core.workspaces.unlink(operator, input);
       return { ...r, text: `Unlinked ${input.platform} ${input.tenantId}; ${r.identitiesRemoved} chat identities of the account's contacts there removed.` };
+    }
+    case "installations": {
+      const installs = await core.slackInstallations.list(operator);
+      const day = (d: Date | null) => (d ? d.toISOString().slice(0, 16) + "Z" : "-");
+      const rows = installs.map((i) => ({ team: i.teamId ?? "-", enterprise: i.enterpriseId ?? "-", "org-wide": i.orgInstall ? "yes" : "no", installer: i.installerUserId ?? "-", installed: day(i.installedAt), removed: day(i.removedAt), "token expires": day(i.botTokenExpiresAt) }));
+      return { installations: installs, text: rows.length ? table(rows, Object.keys(rows[0]!)) : "No Slack installation yet (single-workspace mode uses SLACK_BOT_TOKEN)." };
     }
     default: {
       const links = await core.workspaces.list(operator, { accountId: v.account });

@@ -24,6 +24,7 @@ import { createPublications } from "./publications.ts";
 import { createSearch, type Search } from "./search.ts";
 import { casesByTimeToBreach, type QueuedCase } from "./sla/queue.ts";
 import { ownWorkspaces } from "./workspaces/own-workspaces.ts";
+import { createSlackInstallations, type SlackInstallations } from "./workspaces/slack-installations.ts";
 import { createWorkspaceLinks, type WorkspaceLinks } from "./workspaces/workspace-links.ts";
 import { serviceLevelReport, type ServiceLevelReport, type ServiceLevelReportInput } from "./sla/report.ts";
 
@@ -84,6 +85,8 @@ export interface Core {
   };
   /** Which customer accounts a Slack workspace or Teams tenant belongs to, and the vendor's own (issue 13, docs/slack-install.md). */
   workspaces: WorkspaceLinks;
+  /** Slack OAuth installations, tokens sealed (for the Slack adapter's installation store; listing for staff and the operator). */
+  slackInstallations: SlackInstallations;
   /** Stored secrets: after a key rotation, seal everything again under the current key (the operator only). */
   credentials: { reseal(ctx: Ctx): Promise<ResealResult> };
 }
@@ -123,6 +126,7 @@ export function createCore(deps: CoreDeps): Core {
     serviceLevels: { report: (ctx, input) => serviceLevelReport(deps, ctx, input), queue: (ctx, input) => casesByTimeToBreach(deps, ctx, input) },
     credentials: { reseal: (ctx) => resealCredentials(deps, ctx) },
     workspaces: createWorkspaceLinks(deps),
+    slackInstallations: createSlackInstallations(deps),
     search: search.search,
     recent: async (...args) => {
       await queries.settled();

@@ -69,7 +69,7 @@ describe("the operator re-seals stored logins after a rotation", () => {
     expect((await refusal(rotated.credentials.reseal(engineer))).code).toBe("FORBIDDEN");
 
     const result = await rotated.credentials.reseal(operator);
-    expect(result).toEqual({ resealed: 3, unreadable: [lost.case.number], keyId: keyId(newKey) });
+    expect(result).toEqual({ resealed: 3, unreadable: [lost.case.number], keyId: keyId(newKey), installationsResealed: 0, unreadableInstallations: [] });
     const stored = await t.db.prisma.case.findMany({ where: { id: { in: filed.map((f) => f.case.id) } }, select: { credentialsSealed: true } });
     for (const s of stored) expect(s.credentialsSealed!.startsWith(`v2.${keyId(newKey)}.`)).toBe(true);
     expect(await t.db.prisma.auditEntry.count({ where: { action: "credentials.resealed" } })).toBe(3);
@@ -77,6 +77,6 @@ describe("the operator re-seals stored logins after a rotation", () => {
     // Only the new key now: every re-sealed login still opens; running again finds nothing to do.
     const after = coreWith(newKey);
     for (const f of filed) expect(await after.cases.revealCredentials(engineer, f.case.number)).toEqual(login);
-    expect(await after.credentials.reseal(operator)).toEqual({ resealed: 0, unreadable: [lost.case.number], keyId: keyId(newKey) });
+    expect(await after.credentials.reseal(operator)).toEqual({ resealed: 0, unreadable: [lost.case.number], keyId: keyId(newKey), installationsResealed: 0, unreadableInstallations: [] });
   });
 });

@@ -53,26 +53,38 @@ export class CredentialVault {
   }
 
   seal(caseId: string, credentials: LoginCredentials): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv("aes-256-gcm", this.#key, iv);
-    cipher.setAAD(Buffer.from(caseId, "utf8"));
-    const body = Buffer.concat([cipher.update(JSON.stringify(credentials), "utf8"), cipher.final()]);
-    return `${V2}${this.currentKeyId}.` + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
+    return this.sealText(caseId, JSON.stringify(credentials));
   }
 
   open(caseId: string, sealed: string): LoginCredentials {
+    return JSON.parse(this.openText(caseId, sealed)) as LoginCredentials;
+  }
+
+  /**
+   * Any secret text (a Slack installation's tokens, issue 13), sealed the same way:
+   * `context` is the additional authenticated data, naming what the value belongs to.
+   */
+  sealText(context: string, text: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv("aes-256-gcm", this.#key, iv);
+    cipher.setAAD(Buffer.from(context, "utf8"));
+    const body = Buffer.concat([cipher.update(text, "utf8"), cipher.final()]);
+    return `${V2}${this.currentKeyId}.` + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
+  }
+
+  openText(context: string, sealed: string): string {
     try {
       if (sealed.startsWith(V2)) {
         const dot = sealed.indexOf(".", V2.length);
         const key = this.#keys.get(sealed.slice(V2.length, dot));
         if (dot < 0 || !key) throw new Error("sealed with a key this server does not have (see CREDENTIALS_KEY_PREVIOUS)");
-        return openWith(key, caseId, sealed.slice(dot + 1));
+        return openWith(key, context, sealed.slice(dot + 1));
       }
       if (!sealed.startsWith(V1)) throw new Error("unknown sealed-credentials version");
       let failure: unknown;
       for (const key of this.#keys.values()) {
         try {
-          return openWith(key, caseId, sealed.slice(V1.length));
+          return openWith(key, context, sealed.slice(V1.length));
         } catch (error) {
           failure = error;
         }
@@ -94,13 +106,13 @@ export class CredentialVault {
   }
 }
 
-function openWith(key: Buffer, caseId: string, base64: string): LoginCredentials {
+function openWith(key: Buffer, context: string, base64: string): string {
   const buf = Buffer.from(base64, "base64");
   const decipher = createDecipheriv("aes-256-gcm", key, buf.subarray(0, IV_BYTES));
-  decipher.setAAD(Buffer.from(caseId, "utf8"));
+  decipher.setAAD(Buffer.from(context, "utf8"));
   decipher.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   const plain = Buffer.concat([decipher.update(buf.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
-  return JSON.parse(plain.toString("utf8")) as LoginCredentials;
+  return plain.toString("utf8");
 }
 
 /** CREDENTIALS_KEY_PREVIOUS: earlier keys, base64, separated by commas. */
