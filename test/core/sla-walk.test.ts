@@ -87,6 +87,10 @@ describe("service-level timers on a case", () => {
     customerView = await s.t.core.cases.get(customer, c.number);
     expect(customerView.promise).toEqual({ nextUpdateBy: new Date("2026-11-30T21:10:00Z") });
     expect(JSON.stringify(customerView)).not.toMatch(/warnAt|FIRST_RESPONSE|minutesToTarget/);
+    // What delivery draws for each audience: the customer's cards never carry the internal clocks.
+    expect((await s.t.core.cases.viewForAudience(c.id, "CUSTOMER")).serviceLevel).toBeUndefined();
+    expect((await s.t.core.cases.viewForAudience(c.id, "PARTNER")).serviceLevel).toBeUndefined();
+    expect((await s.t.core.cases.viewForAudience(c.id, "STAFF")).serviceLevel).toHaveLength(1);
     s.t.clock.set("2026-11-30T21:40:00Z");
     staffView = await s.t.core.cases.get(engineer, c.number);
     expect(staffView.serviceLevel).toEqual([{ clock: "NEXT_UPDATE", promise: "ESCALATION", dueAt: new Date("2026-11-30T21:10:00Z"), minutesToTarget: -30, state: "breached", paused: false }]);
