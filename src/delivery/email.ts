@@ -40,6 +40,39 @@ export function cardText(card: cards.MessageCard): string {
     .join("\n\n");
 }
 
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const htmlLines = (text: string) => escapeHtml(text).replace(/\r?\n/g, "<br>");
+
+/**
+ * The HTML part, drawn from the same card as the text part: every word escaped (card
+ * text is plain by contract, src/cards/model.ts, so a customer's "<script>" stays text),
+ * no images, no remote content, inline styles only.
+ */
+export function cardHtml(card: cards.MessageCard, footer: { text: string; link?: { label: string; href: string } }): string {
+  const blocks = card.blocks
+    .map((b) => {
+      switch (b.type) {
+        case "heading":
+          return `<h2 style="font-size:18px;margin:0 0 12px">${htmlLines(b.text)}</h2>`;
+        case "text":
+          return `<p style="margin:0 0 12px">${htmlLines(b.text)}</p>`;
+        case "context":
+          return `<p style="margin:0 0 12px;color:#555;font-size:13px">${htmlLines(b.text)}</p>`;
+        case "labelled":
+          return `<p style="margin:0 0 12px"><strong>${htmlLines(b.label)}</strong><br>${htmlLines(b.text)}</p>`;
+        case "facts":
+          return `<table style="border-collapse:collapse;margin:0 0 12px">${b.facts.map((f) => `<tr><td style="padding:2px 12px 2px 0;color:#555">${htmlLines(f.label)}</td><td style="padding:2px 0">${htmlLines(f.value)}</td></tr>`).join("")}</table>`;
+        case "divider":
+          return `<hr style="border:0;border-top:1px solid #ddd">`;
+        default:
+          return "";
+      }
+    })
+    .join("\n");
+  const link = footer.link ? ` <a href="${escapeHtml(footer.link.href)}">${escapeHtml(footer.link.label)}</a>` : "";
+  return `<!doctype html><html><body style="font-family:sans-serif;font-size:14px;color:#222">${blocks}\n<p style="margin:24px 0 0;color:#777;font-size:12px;border-top:1px solid #ddd;padding-top:8px">${htmlLines(footer.text)}${link}</p></body></html>`;
+}
+
 export interface EmailReplies {
   keys: ReplyTokenKeys;
   prefix: string;
@@ -93,6 +126,7 @@ export function createEmailDelivery(options: { core: Core; smtpUrl: string; from
             replyTo: replies ? replyAddress(replies.keys, r.replyAs, replies) : undefined,
             subject: `[Case ${view.number}] ${view.subject}`,
             text: `${text}\n\n--\n${why}${how}${stop}`,
+            html: cardHtml(card, { text: `${why}${how}`, link: unsubscribe ? { label: "Stop these emails", href: unsubscribe } : undefined }),
             messageId: thread.messageId,
             inReplyTo: thread.inReplyTo,
             references: thread.references,

@@ -151,4 +151,17 @@ describe("case updates by email, and replies to them", () => {
     expect(mailTo("niels@physics.northwind.edu", "Unsubscribe")).toHaveLength(1);
     expect(mailTo("lab@physics.test", "Unsubscribe")).toHaveLength(1);
   });
+
+  it("each email has an HTML part drawn from the same card as its text, every word escaped", async () => {
+    const ada = as(s.w.people.acmeUser.id);
+    const { case: c } = await s.t.core.cases.file(ada, filing(s.w.accounts.acme.id, { subject: "HTML part", cc: ["html@acme.test"] }));
+    await s.t.core.cases.comment(as(s.w.people.engineer.id), c.number, { body: "Paste <script>alert(1)</script> & retry\nthen reload" });
+    await deliver();
+    await expect.poll(() => mailTo("html@acme.test", "HTML part").find((m) => m.text?.includes("Paste <script>"))).toBeTruthy();
+    const mail = mailTo("html@acme.test", "HTML part").find((m) => m.text?.includes("Paste <script>"))!;
+    expect(mail.html).toContain("Paste &#60;script&#62;alert(1)&#60;/script&#62; &#38; retry<br>then reload");
+    expect(mail.html).not.toContain("<script>");
+    expect(mail.html).toContain("Eve Engineer");
+    expect(mail.html).toContain(">Stop these emails</a>");
+  });
 });
