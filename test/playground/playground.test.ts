@@ -159,6 +159,19 @@ describe("npm run playground: a newcomer tries carebot in a browser", () => {
       await c.say("my cases");
       await c.card("All My Cases").waitFor();
       expect(await c.card("All My Cases").textContent()).toContain("Player shows a black screen on Safari");
+
+      // Escalating: `escalate N` shows the form in the chat; Escalate turns it into the acknowledgement.
+      await c.say(`escalate ${Number(caseNumber)}`);
+      const form = c.card("What do you need, and what changed?");
+      await form.waitFor();
+      await form.getByLabel(/^Case Update Needed/).check();
+      await form.getByLabel("What do you need, and what changed?").fill("Our town hall is on Friday: we need to know by Thursday whether Safari viewers will see it.");
+      await form.getByRole("button", { name: "Escalate" }).click();
+      const ack = c.card(`Escalation received: case ${caseNumber}`);
+      await ack.waitFor();
+      expect(await ack.textContent()).toContain("Reason: Case Update Needed");
+      await ack.scrollIntoViewIfNeeded();
+      await c.shot("escalation");
     } finally {
       expect(await running.stop()).toBe(0);
     }
@@ -183,6 +196,16 @@ describe("npm run playground: a newcomer tries carebot in a browser", () => {
       expect(text).toContain("Priority:");
       await card.scrollIntoViewIfNeeded();
       await c.shot("engineer-case");
+
+      // Her answer becomes a comment on the case, shown with the case.
+      await c.say(`reply ${Number(caseNumber)} We can reproduce it on Safari 17 and are testing a player fix.`);
+      await expect.poll(async () => {
+        await c.say(`case ${Number(caseNumber)}`);
+        await page.waitForTimeout(1500);
+        return (await c.card(`Case ${caseNumber}`).textContent()) ?? "";
+      }, { timeout: 30_000, interval: 500 }).toContain("We can reproduce it on Safari 17");
+      await c.card(`Case ${caseNumber}`).scrollIntoViewIfNeeded();
+      await c.shot("engineer-reply");
     } finally {
       expect(await running.stop()).toBe(0);
     }
