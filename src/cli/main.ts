@@ -15,7 +15,7 @@ import { createLogger } from "../logger.ts";
 import { setEnvValues } from "./env-file.ts";
 import { caseDetail, casePage, table } from "./format.ts";
 import { runSetup, type Ask } from "./setup.ts";
-import { SERVICE_LEVEL_HELP, serviceLevelCommand } from "./service-levels.ts";
+import { SERVICE_LEVEL_HELP, serviceLevelCommand, serviceLevelQueueCommand } from "./service-levels.ts";
 import { WORKSPACES_HELP, workspacesCommand } from "./workspaces.ts";
 
 /**
@@ -171,6 +171,8 @@ async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values,
     }
     case "sla report":
       return serviceLevelCommand(core, operator, rest, v);
+    case "sla queue":
+      return serviceLevelQueueCommand(core, operator, v);
     case "keys reseal": {
       const r = await core.credentials.reseal(operator);
       const unreadable = r.unreadable.length ? ` No configured key opens the login of case ${r.unreadable.join(", ")} (left as it is: add its key to CREDENTIALS_KEY_PREVIOUS and run this again).` : "";

@@ -4,8 +4,12 @@ import { table } from "./format.ts";
 /**
  * `sla report [DAYS] [--account ID] [--severity S1..S4]`: response times and breaches
  * per severity and account over the last DAYS days (7 by default).
+ * `sla queue [--page-size N]`: open cases by time to breach, soonest first.
  */
-export const SERVICE_LEVEL_HELP = "  sla report [DAYS] [--account ID] [--severity S1]  response times and breaches per severity and account (last 7 days)";
+export const SERVICE_LEVEL_HELP = [
+  "  sla report [DAYS] [--account ID] [--severity S1]  response times and breaches per severity and account (last 7 days)",
+  "  sla queue [--page-size N]  open cases by time to breach, soonest first",
+].join("\n");
 
 export async function serviceLevelCommand(core: Core, operator: Ctx, rest: string[], v: { account?: string; severity?: string }) {
   const report = await core.serviceLevels.report(operator, { days: rest[0] ?? 7, accountId: v.account, severity: v.severity?.toUpperCase() as "S1" | undefined });
@@ -24,4 +28,23 @@ export async function serviceLevelCommand(core: Core, operator: Ctx, rest: strin
   const period = `${report.from.toISOString().slice(0, 16)}Z to ${report.to.toISOString().slice(0, 16)}Z`;
   const text = [`Service levels, ${period}${report.truncated ? " (first 50,000 cases of the period only)" : ""}`, table(rows, Object.keys(rows[0] ?? { sev: 0 }))].join("\n");
   return { report, text };
+}
+
+export async function serviceLevelQueueCommand(core: Core, operator: Ctx, v: { "page-size"?: string }) {
+  const queue = await core.serviceLevels.queue(operator, { limit: v["page-size"] ? Number(v["page-size"]) : 25 });
+  const rows = queue.map((c) => {
+    const first = c.serviceLevel[0]!;
+    const minutes = first.minutesToTarget;
+    return {
+      case: c.number,
+      sev: c.severity,
+      account: c.account.name,
+      owner: c.owner?.name ?? "-",
+      owed: first.clock === "FIRST_RESPONSE" ? "first response" : `update (${(first.promise ?? "").toLowerCase().replace("_", " ")})`,
+      due: `${first.dueAt.toISOString().slice(0, 16)}Z`,
+      "to target": first.paused ? "paused" : minutes < 0 ? `${-minutes} min late` : `${minutes} min`,
+      subject: c.subject,
+    };
+  });
+  return { queue, text: table(rows, ["case", "sev", "account", "owner", "owed", "due", "to target", "subject"]) };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { serviceLevelCommand } from "../../src/cli/service-levels.ts";
+import { serviceLevelCommand, serviceLevelQueueCommand } from "../../src/cli/service-levels.ts";
 import { DEFAULT_CATALOG } from "../../src/core/catalog.ts";
 import { CredentialVault } from "../../src/core/crypto/credentials.ts";
 import type { CoreDeps } from "../../src/core/deps.ts";
@@ -84,5 +84,11 @@ describe("the service-level report", () => {
       ["Filed late in the day", "NEXT_UPDATE", "ok"],
     ]);
     await expect(s.t.core.serviceLevels.queue(as(s.w.people.acmeUser.id))).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const { text } = await serviceLevelQueueCommand(s.t.core, operator, {});
+    const lines = text.split("\n").slice(2).map((l) => l.split(/\s{2,}/).slice(1, 7));
+    expect(lines).toEqual([
+      ["S2", "Acme Media", "-", "first response", "2026-11-30T18:00Z", "1380 min late"],
+      ["S2", "Acme Media", "-", "update (in progress)", "2026-12-02T16:00Z", "1380 min"],
+    ]);
   });
 });
