@@ -5,6 +5,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { envSchema } from "../src/config.ts";
 import { emailEnvSchema } from "../src/email/config.ts";
+import { slackOAuthEnvSchema } from "../src/adapters/slack/oauth-config.ts";
 import { catalogSchema, DEFAULT_CATALOG } from "../src/core/catalog.ts";
 
 /**
@@ -26,6 +27,7 @@ export const CONFIG_SOURCE = "src/config.ts";
 export const ENV_SCHEMAS: ReadonlyArray<{ file: string; exportName: string; schema: z.ZodObject }> = [
   { file: CONFIG_SOURCE, exportName: "envSchema", schema: envSchema },
   { file: "src/email/config.ts", exportName: "emailEnvSchema", schema: emailEnvSchema },
+  { file: "src/adapters/slack/oauth-config.ts", exportName: "slackOAuthEnvSchema", schema: slackOAuthEnvSchema },
 ];
 
 /** Files under src/ that declare an env schema (`export const …EnvSchema = z.object({`), found by reading them. */

@@ -3,6 +3,7 @@ import { loadConfig, readEnvironment } from "./config.ts";
 import { toCaseError } from "./core/errors.ts";
 import { createLogger, installLastResortHandlers } from "./logger.ts";
 import { startInboundEmail } from "./email/start.ts";
+import { startSlackOAuth } from "./adapters/slack/oauth.ts";
 
 /** `npm start`: reads the environment once, starts the app, stops cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -23,6 +24,12 @@ async function main(): Promise<void> {
   });
   const embedded = app.db.embedded && { port: app.db.embedded.port, pid: app.db.embedded.pid, how: app.db.embedded.how };
   app.logger.info({ port: app.http.port, database: app.db.kind, embedded }, `carebot is up: http://localhost:${app.http.port}/readyz`);
+  // Slack installs into customers' workspaces (issue 13, docs/slack-install.md): /slack/install and /slack/oauth_redirect, when configured.
+  await Promise.resolve(config.SLACK_API_URL).then((slackApiUrl) => startSlackOAuth({ env: readEnvironment(process.env), core: app.core, http: app.http, logger: app.logger, slackApiUrl })).catch(async (error: unknown) => {
+    createLogger().fatal({ field: toCaseError(error).field }, toCaseError(error).message);
+    await app.stop("start-up failed");
+    process.exit(78);
+  });
   // Email replies (issue 14, docs/email.md): the inbound SMTP listener beside the app, when configured.
   const inboundEmail = await startInboundEmail({ env: readEnvironment(process.env), email: app.core.email, http: app.http, logger: app.logger, smtp: { url: config.SMTP_URL, from: config.SMTP_FROM } }).catch(async (error: unknown) => {
     const failure = toCaseError(error);
