@@ -3,11 +3,10 @@ import * as cards from "../cards/index.ts";
 import type { MessageCard } from "../cards/index.ts";
 import type { Logger } from "../logger.ts";
 import { escalationForm, infoForm, newCaseForm } from "./form-builders.ts";
-import { caseForm, type CaseFormId } from "./forms.ts";
+import { caseForm, escalationFeedbackForm, type CaseFormId } from "./forms.ts";
 import { homeFor } from "./home.ts";
 import { browseCard } from "./knowledge.ts";
 import type { Env, Outcome, Where } from "./outcome.ts";
-import { escalationFeedbackForm } from "./forms.ts";
 import { buttonValue, caseNumber, escalationRef, listPage } from "./values.ts";
 
 /**

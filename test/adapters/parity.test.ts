@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeBotConnector } from "../fakes/bot-connector.ts";
 import { adaptiveCardProblems } from "../support/adaptive-check.ts";
 import { blockKitProblems } from "../support/block-kit-check.ts";
-import { blockAction, eventBody, sendToSlackEndpoint } from "../support/slack-requests.ts";
+import { blockAction, commandBody, eventBody, sendToSlackEndpoint } from "../support/slack-requests.ts";
 import { message, PERSONAL, postActivity, TENANT, type TeamsUser } from "../support/teams-activities.ts";
 import { filing, operator } from "../support/world.ts";
 import { startSlackWorld, type SlackWorld } from "./slack-setup.ts";
@@ -83,6 +83,21 @@ describe("Slack and Teams answer the same words", () => {
     await sendToSlackEndpoint(s.endpoint, body, JSON_TYPE, { retryNum: 1 });
     await expect.poll(() => s.t.app.db.prisma.comment.count({ where: { caseId: c.id, body: "typed in the DM" } })).toBe(1);
     await s.slack.waitFor("chat.postMessage", (a) => a.channel === "DADA" && JSON.stringify(a).includes("Reply added"));
+  });
+
+  it("follow N in a Slack channel posts the case card there and its thread follows the case; where the app is not, it says how to add it", async () => {
+    const c = await s.t.app.db.prisma.case.findFirstOrThrow({ where: { subject: "Player error 1002" } });
+    const number = String(c.number).padStart(8, "0");
+    await sendToSlackEndpoint(s.endpoint, commandBody({ text: `follow ${number}`, user: s.users.ada, channel: "CFOLLOW", responseUrl: s.slack.responseUrl("follow") }), FORM);
+    const card = await s.slack.waitFor("chat.postMessage", (a) => a.channel === "CFOLLOW" && JSON.stringify(a).includes("Player error 1002"));
+    expect(card.blocks).toBeDefined();
+    // The card's message roots the thread that now follows the case (Slack answered the post with its ts).
+    await expect.poll(() => s.t.app.db.prisma.caseThread.count({ where: { caseId: c.id, platform: "slack", channelId: "CFOLLOW", audience: "CUSTOMER" } })).toBe(1);
+
+    s.slack.closedChannels.add("CPRIVATE");
+    await sendToSlackEndpoint(s.endpoint, commandBody({ text: `follow ${number}`, user: s.users.ada, channel: "CPRIVATE", responseUrl: s.slack.responseUrl("follow-closed") }), FORM);
+    await s.slack.waitFor("respond", (a) => JSON.stringify(a).includes("Add carebot to this channel"));
+    expect(await s.t.app.db.prisma.caseThread.count({ where: { caseId: c.id, channelId: "CPRIVATE" } })).toBe(0);
   });
 
   it("the bot's own messages in the DM are not read as commands", async () => {

@@ -19,6 +19,8 @@ export class FakeSlackApi {
   #server?: Server;
   #ts = 1_700_000_000_000_100;
   #failures: { method: string; status: number; retryAfter?: number }[] = [];
+  /** Channels the app is not in: chat.postMessage there answers Slack's not_in_channel. */
+  readonly closedChannels = new Set<string>();
   /** Milliseconds every answer waits (a slow Slack). */
   delayMs = 0;
   /** What apps.connections.open hands a Socket Mode client. */
@@ -96,6 +98,7 @@ export class FakeSlackApi {
         return { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", team: "Test", url: "https://test.slack.example/" };
       case "chat.postMessage": {
         const channel = String(args.channel);
+        if (this.closedChannels.has(channel)) return { ok: false, error: "not_in_channel" };
         return { ok: true, channel: channel.startsWith("U") ? `D${channel.slice(1)}` : channel, ts: ts(), message: { text: args.text } };
       }
       case "chat.update":

@@ -3,6 +3,7 @@ import * as cards from "../../cards/index.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 import type { Outcome } from "../../interactions/index.ts";
 import { publishHome } from "./home.ts";
+import { refusedByChannel } from "./post-case.ts";
 
 /**
  * A typed command's outcome in Slack, for `/case …` and for words typed in the app's
@@ -54,7 +55,15 @@ export async function carryCommand(c: Conversation, outcome: Outcome): Promise<v
 /** `follow N`: the case card posted where it was typed, and its thread follows the case there (replies become comments). */
 async function follow(c: Conversation, view: Extract<Outcome, { kind: "follow" }>["view"]): Promise<void> {
   const m = cards.renderSlackMessage(cards.buildCaseCard(view, c.core.catalog));
-  const posted = await c.client.chat.postMessage({ channel: c.channel, text: m.text, blocks: m.blocks, mrkdwn: false });
+  let posted;
+  try {
+    posted = await c.client.chat.postMessage({ channel: c.channel, text: m.text, blocks: m.blocks, mrkdwn: false });
+  } catch (error) {
+    if (!refusedByChannel(error)) throw error;
+    // The app is not in this channel (or may not post there): the user can fix that, so they are told how.
+    await c.say(cards.buildNotice({ tone: "warning", title: `Case ${view.number} cannot be followed here yet`, text: "Add carebot to this channel (mention it, or use the channel's Integrations), then type follow again." }));
+    return;
+  }
   if (!posted.ts) return;
   await c.core.threads.follow(c.ctx, { case: view.number, platform: "slack", tenantId: c.teamId, channelId: posted.channel ?? c.channel, threadId: posted.ts, audience: "CUSTOMER" });
 }

@@ -21,7 +21,8 @@ const CHANNEL_REFUSALS = new Set([
   "cannot_reply_to_message",
 ]);
 
-function refusedByChannel(error: unknown): boolean {
+/** Whether Slack refused a post because of the channel (the app is not in it, it is archived, posting is restricted). */
+export function refusedByChannel(error: unknown): boolean {
   const e = error as { code?: string; data?: { error?: string } };
   return e.code === ErrorCode.PlatformError && CHANNEL_REFUSALS.has(e.data?.error ?? "");
 }

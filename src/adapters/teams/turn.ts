@@ -1,4 +1,3 @@
-import type { TurnContext } from "botbuilder";
 import type { Core } from "../../core/index.ts";
 import type { Interactions } from "../../interactions/index.ts";
 import type { Logger } from "../../logger.ts";
@@ -9,5 +8,3 @@ export interface TeamsDeps {
   interactions: Interactions;
   logger: Logger;
 }
-
-export type Turn = TurnContext;
