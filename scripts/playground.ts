@@ -26,16 +26,25 @@ import { envSchema } from "../src/config.ts";
 import { PLAYGROUND_ROLES, PLAYGROUND_TENANT, playgroundAadObjectId, playgroundConfigYaml, playgroundUser, type PlaygroundRole } from "./playground-config.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const { values } = parseArgs({
-  options: {
-    as: { type: "string", default: "customer" },
-    port: { type: "string", default: "3978" },
-    "playground-port": { type: "string", default: "56150" },
-    "data-dir": { type: "string", default: join(root, "data", "playground") },
-    "no-open": { type: "boolean", default: false },
-    help: { type: "boolean", short: "h" },
-  },
-});
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        as: { type: "string", default: "customer" },
+        port: { type: "string", default: "3978" },
+        "playground-port": { type: "string", default: "56150" },
+        "data-dir": { type: "string", default: join(root, "data", "playground") },
+        "no-open": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    // An unknown or incomplete option: say which, without a stack trace.
+    process.stderr.write(`playground: ${(error as Error).message} (--help lists the options)\n`);
+    process.exit(64);
+  }
+}
+const { values } = parseOptions();
 
 function fail(message: string): never {
   process.stderr.write(`playground: ${message}\n`);
@@ -173,7 +182,7 @@ playground.stdout!.on("data", (chunk: Buffer) => {
       "",
       `carebot playground: open ${url}`,
       `  signed in as ${person.name} (${person.email}), ${person.is}`,
-      "  In Personal Chat, type: help · new case · my cases · case 10002",
+      "  In Personal Chat, type: help · my cases · case 10003 · escalate <number> · reply <number> text",
       "  File a case in the real dialog: the + by the message box › Action Command › command id openCase › Create",
       role === "customer"
         ? "  Triage as the engineer afterwards: stop this (Ctrl+C), then npm run playground -- --as engineer"
