@@ -11,6 +11,7 @@ import { boltLogger } from "./bolt-logger.ts";
 import { registerCommands } from "./commands.ts";
 import { registerEvents } from "./events.ts";
 import { declareOwnSlackWorkspace } from "./own-workspace.ts";
+import { registerUninstallEvents } from "./uninstall.ts";
 import { createSlackReceiver } from "./receiver.ts";
 import { registerViews } from "./views.ts";
 
@@ -60,6 +61,7 @@ export async function startSlackAdapter(options: { config: Config; core: Core; l
   registerViews(app, core, interactions);
   registerActions(app, core, interactions, logger);
   registerEvents(app, core, interactions, logger);
+  registerUninstallEvents(app, core, logger);
   app.error(async (error) => {
     // Over HTTP the receiver answers a failure (500 for an event, so Slack retries) and logs it with a reference.
     if (!socketMode) throw error;
