@@ -10,6 +10,7 @@ import { registerActions } from "./actions.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { registerCommands } from "./commands.ts";
 import { registerEvents } from "./events.ts";
+import { workspaceAuthorize } from "./authorize.ts";
 import { declareOwnSlackWorkspace } from "./own-workspace.ts";
 import { registerUninstallEvents } from "./uninstall.ts";
 import { createSlackReceiver } from "./receiver.ts";
@@ -36,11 +37,13 @@ export async function startSlackAdapter(options: { config: Config; core: Core; l
   const slackLog = boltLogger(options.logger);
   const clientOptions = { slackApiUrl: config.SLACK_API_URL };
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  // Each workspace installed through OAuth is answered with its own token; any other with SLACK_BOT_TOKEN (authorize.ts).
+  const authorize = workspaceAuthorize({ core, token, own: await declareOwnSlackWorkspace({ token, apiUrl: config.SLACK_API_URL, core, logger }) });
 
   let app: InstanceType<typeof App>;
   if (socketMode) {
     // NOTE: the socket client reads its Web API options from installerOptions, not clientOptions.
-    app = new App({ token, appToken: config.SLACK_APP_TOKEN, socketMode: true, logger: slackLog, clientOptions, installerOptions: { clientOptions } });
+    app = new App({ authorize, appToken: config.SLACK_APP_TOKEN, socketMode: true, logger: slackLog, clientOptions, installerOptions: { clientOptions } });
   } else {
     const clock = options.clock ?? systemClock;
     const receiver = createSlackReceiver({
@@ -51,10 +54,9 @@ export async function startSlackAdapter(options: { config: Config; core: Core; l
       now: () => clock.now().getTime(),
       responseOrigins: config.SLACK_API_URL ? [new URL(config.SLACK_API_URL).origin] : [],
     });
-    app = new App({ token, receiver, logger: slackLog, clientOptions });
+    app = new App({ authorize, receiver, logger: slackLog, clientOptions });
     http.route("POST", "/slack/events", receiver.handle);
   }
-  await declareOwnSlackWorkspace({ token, apiUrl: config.SLACK_API_URL, core, logger });
   // Every interaction is defined once (src/interactions); these listeners only carry it.
   const interactions = createInteractions(core, logger);
   registerCommands(app, core, interactions);

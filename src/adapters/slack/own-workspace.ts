@@ -1,6 +1,7 @@
 import { WebClient } from "@slack/web-api";
 import type { Core } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
+import type { OwnBot } from "./authorize.ts";
 
 /**
  * Single-workspace mode (SLACK_BOT_TOKEN, no OAuth): the one workspace the token belongs
@@ -13,15 +14,17 @@ import type { Logger } from "../../logger.ts";
  * the vendor's own (users are told their workspace is not linked) until a restart.
  * @link https://docs.slack.dev/reference/methods/auth.test
  */
-export async function declareOwnSlackWorkspace(options: { token: string; apiUrl: string; core: Core; logger: Logger }): Promise<void> {
+export async function declareOwnSlackWorkspace(options: { token: string; apiUrl: string; core: Core; logger: Logger }): Promise<OwnBot> {
   const client = new WebClient(options.token, { slackApiUrl: options.apiUrl, retryConfig: { retries: 0 }, timeout: 10_000 });
   try {
     const answer = await client.auth.test();
     const teamId = answer.team_id;
     options.core.workspaces.declareOwn("slack", teamId ? [teamId] : []);
     options.logger.info({ teamId }, "slack: the bot token's workspace is the vendor's own (email matching in any account there)");
+    return { teamId, botUserId: answer.user_id, botId: answer.bot_id };
   } catch (error) {
     options.core.workspaces.declareOwn("slack", []);
     options.logger.error({ err: error }, "slack: auth.test failed, so the bot token's workspace is unknown; its users are matched by email only where their workspace is linked to an account, until a restart");
+    return {};
   }
 }

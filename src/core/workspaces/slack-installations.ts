@@ -86,7 +86,8 @@ export function createSlackInstallations(deps: CoreDeps) {
       const ref = parseInput(installationRefSchema, raw);
       const key = installKey(ref);
       const row = await deps.prisma.slackInstallation.findUnique({ where: { installKey: key } });
-      if (!row || row.removedAt) throw new CaseError("NOT_FOUND", { message: "carebot is not installed in that Slack workspace." });
+      // `removed` tells a workspace that uninstalled (nothing may be sent there) from one never installed.
+      if (!row || row.removedAt) throw new CaseError("NOT_FOUND", { message: "carebot is not installed in that Slack workspace.", details: { removed: Boolean(row?.removedAt) } });
       const { secretsSealed, ...summary } = row;
       return { summary, secrets: deps.vault.openText(installationContext(key), secretsSealed) };
     },

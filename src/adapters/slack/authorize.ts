@@ -1,0 +1,37 @@
+import type { AuthorizeResult, AuthorizeSourceData } from "@slack/bolt";
+import type { Core } from "../../core/index.ts";
+import { CaseError } from "../../core/errors.ts";
+import { createInstallationStore } from "./installation-store.ts";
+
+/** The bot behind SLACK_BOT_TOKEN, as auth.test reported it at start-up. */
+export interface OwnBot {
+  teamId?: string;
+  botUserId?: string;
+  botId?: string;
+}
+
+/**
+ * Which token answers a request (Bolt's `authorize`, issue 13): a workspace or Grid org
+ * installed through OAuth is answered with its own bot token, fetched from the sealed
+ * installation; any other workspace with SLACK_BOT_TOKEN, as in single-workspace mode
+ * (the vendor's own workspace, and Slack Connect guests in its channels). A workspace
+ * that uninstalled carebot or revoked its token is refused: nothing is sent there.
+ * Bolt still runs app_uninstalled and tokens_revoked listeners when authorize refuses.
+ * Not yet: refreshing a rotating token here (InstallProvider.authorize does that).
+ * @link https://docs.slack.dev/tools/bolt-js/concepts/authorization
+ */
+export function workspaceAuthorize(options: { core: Core; token: string; own: OwnBot }): (source: AuthorizeSourceData<boolean>) => Promise<AuthorizeResult> {
+  const store = createInstallationStore(options.core);
+  const single: AuthorizeResult = { botToken: options.token, botUserId: options.own.botUserId, botId: options.own.botId, teamId: options.own.teamId };
+  return async (source) => {
+    if (source.teamId && source.teamId === options.own.teamId && !source.isEnterpriseInstall) return single;
+    try {
+      const installation = await store.fetchInstallation({ teamId: source.teamId, enterpriseId: source.enterpriseId, isEnterpriseInstall: source.isEnterpriseInstall });
+      if (!installation.bot) throw new CaseError("NOT_FOUND", { message: "That installation has no bot token.", details: { removed: true } });
+      return { botToken: installation.bot.token, botUserId: installation.bot.userId, botId: installation.bot.id, teamId: source.teamId, enterpriseId: source.enterpriseId };
+    } catch (error) {
+      if (error instanceof CaseError && error.code === "NOT_FOUND" && !error.details.removed) return single;
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeSlackApi } from "../fakes/slack-api.ts";
+import { SlackTokenRecorder } from "../fakes/slack-token-recorder.ts";
+import { commandBody, SIGNING_SECRET, sendToSlackEndpoint } from "../support/slack-requests.ts";
+import { startTestApp, type TestApp } from "../support/test-app.ts";
+import { buildWorld, operator, type World } from "../support/world.ts";
+
+/**
+ * Issue 13, step 4: each workspace's requests are answered with its own token. The
+ * vendor's workspace (T1, SLACK_BOT_TOKEN's) and a customer's workspace installed through
+ * OAuth (TCUST) both ask; the Authorization header of every Web API call says which
+ * token went where.
+ */
+const FORM = "application/x-www-form-urlencoded";
+const VENDOR_TOKEN = "xoxb-vendor-token";
+const CUSTOMER_TOKEN = "xoxb-customer-token";
+
+describe("each Slack workspace answered with its own token", () => {
+  let slack: FakeSlackApi;
+  let recorder: SlackTokenRecorder;
+  let t: TestApp;
+  let w: World;
+
+  beforeAll(async () => {
+    slack = new FakeSlackApi();
+    await slack.start();
+    recorder = new SlackTokenRecorder(slack.apiUrl);
+    await recorder.start();
+    t = await startTestApp({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: VENDOR_TOKEN, SLACK_API_URL: recorder.apiUrl });
+    w = await buildWorld(t.app.core);
+    slack.emails.set("UADA", "ada@acme.test");
+    slack.emails.set("UALAN", "alan@acme.test");
+    await t.app.core.slackInstallations.save({
+      teamId: "TCUST",
+      botUserId: "UBOTCUST",
+      installerUserId: "UADMIN",
+      secrets: JSON.stringify({ team: { id: "TCUST" }, user: { id: "UADMIN" }, bot: { token: CUSTOMER_TOKEN, userId: "UBOTCUST", id: "BCUST", scopes: ["commands"] }, isEnterpriseInstall: false }),
+    });
+    await t.app.core.workspaces.link(operator, { platform: "slack", tenantId: "TCUST", accountId: w.accounts.acme.id });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await recorder?.stop();
+    await slack?.stop();
+  });
+
+  // The response_url is on the recorder's origin: the receiver accepts only Slack's (SLACK_API_URL's) for it.
+  const command = (team: string, user: string) =>
+    sendToSlackEndpoint(t.url("/slack/events"), commandBody({ text: "list", user, team, responseUrl: new URL("/respond/r1", recorder.apiUrl).toString() }), FORM);
+
+  it("the customer's workspace is answered with its installation's token, the vendor's with SLACK_BOT_TOKEN", async () => {
+    expect((await command("TCUST", "UALAN")).status).toBe(200);
+    await slack.waitFor("users.info", (a) => a.user === "UALAN");
+    expect((await command("T1", "UADA")).status).toBe(200);
+    await slack.waitFor("users.info", (a) => a.user === "UADA");
+    const lookups = recorder.calls.filter((c) => c.method === "users.info");
+    expect(lookups.map((c) => c.authorization)).toEqual([`Bearer ${CUSTOMER_TOKEN}`, `Bearer ${VENDOR_TOKEN}`]);
+    // The customer's user was matched in their linked workspace.
+    expect(await t.app.db.prisma.chatIdentity.findFirst({ where: { tenantId: "TCUST", userId: "UALAN" } })).toMatchObject({ personId: w.people.acmeUser2.id });
+  });
+
+  it("after the workspace uninstalls, nothing is sent there with its token", async () => {
+    await t.app.core.slackInstallations.remove({ teamId: "TCUST" }, "uninstalled");
+    const before = recorder.calls.length;
+    const res = await command("TCUST", "UALAN");
+    // Answered (never a 5xx); the wording is the generic failure for now (docs/slack-install.md, not done yet).
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(recorder.calls.slice(before).map((c) => c.authorization)).not.toContain(`Bearer ${CUSTOMER_TOKEN}`);
+  });
+});

@@ -1,0 +1,50 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A loopback hop in front of the local Slack Web API (test/fakes/slack-api.ts) that
+ * notes which token each call carried (its Authorization header) and passes the call on
+ * unchanged: how a test proves that each workspace is answered with its own token.
+ */
+export class SlackTokenRecorder {
+  readonly calls: { method: string; authorization: string | undefined }[] = [];
+  #server?: Server;
+
+  constructor(readonly targetApiUrl: string) {}
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}/api/`;
+  }
+
+  /** The tokens (without "Bearer ") that called `method`, in order. */
+  tokensOf(method: string): (string | undefined)[] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.authorization?.replace(/^Bearer /, ""));
+  }
+
+  async start(): Promise<void> {
+    this.#server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const path = (req.url ?? "").replace(/^\/api\//, "");
+        this.calls.push({ method: path.split("?")[0]!, authorization: req.headers.authorization });
+        const headers: Record<string, string> = {};
+        for (const name of ["content-type", "authorization"]) if (req.headers[name]) headers[name] = String(req.headers[name]);
+        fetch(new URL(path, this.targetApiUrl), { method: req.method, headers, body: req.method === "GET" ? undefined : Buffer.concat(chunks) })
+          .then(async (answer) => {
+            res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
+            res.end(Buffer.from(await answer.arrayBuffer()));
+          })
+          .catch(() => {
+            res.writeHead(502);
+            res.end();
+          });
+      });
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
+  }
+}
