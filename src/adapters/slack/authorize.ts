@@ -24,7 +24,9 @@ export function workspaceAuthorize(options: { core: Core; token: string; own: Ow
   const store = createInstallationStore(options.core);
   const single: AuthorizeResult = { botToken: options.token, botUserId: options.own.botUserId, botId: options.own.botId, teamId: options.own.teamId };
   return async (source) => {
-    if (source.teamId && source.teamId === options.own.teamId && !source.isEnterpriseInstall) return single;
+    // The vendor's own workspace, or a request naming no installation it could belong to: as in single-workspace mode.
+    const ownOrUnnamed = source.isEnterpriseInstall ? !source.enterpriseId : !source.teamId || source.teamId === options.own.teamId;
+    if (ownOrUnnamed) return single;
     try {
       const installation = await store.fetchInstallation({ teamId: source.teamId, enterpriseId: source.enterpriseId, isEnterpriseInstall: source.isEnterpriseInstall });
       if (!installation.bot) throw new CaseError("NOT_FOUND", { message: "That installation has no bot token.", details: { removed: true } });
