@@ -32,7 +32,8 @@ export function workspaceAuthorize(options: { core: Core; token: string; own: Ow
       if (!installation.bot) throw new CaseError("NOT_FOUND", { message: "That installation has no bot token.", details: { removed: true } });
       return { botToken: installation.bot.token, botUserId: installation.bot.userId, botId: installation.bot.id, teamId: source.teamId, enterpriseId: source.enterpriseId };
     } catch (error) {
-      if (error instanceof CaseError && error.code === "NOT_FOUND" && !error.details.removed) return single;
+      // Never installed (or an id no installation can have): as in single-workspace mode.
+      if (error instanceof CaseError && ((error.code === "NOT_FOUND" && !error.details.removed) || error.code === "VALIDATION")) return single;
       throw error;
     }
   };
