@@ -112,9 +112,34 @@ export function eventNotices(n: NotificationBody, view: CaseView, catalog: Pick<
       return [{ audience: "STAFF", card: notice(`Closing case ${number} was recommended`, `${n.payload.by || "The customer"} suggests closing it.${n.payload.note ? ` "${n.payload.note}"` : ""}`) }];
     case "case.partner_handoff":
       return both(notice(`Case ${number} was handed to ${n.payload.partner}`, "The certified partner answers on this case; you keep this thread."));
+    case "case.sla_warning":
+    case "case.sla_breach":
+      // Internal targets: staff only, never the customer.
+      return [{ audience: "STAFF", card: serviceLevelNotice(n.event, n.payload) }];
     default:
       return unhandledEvent(n);
   }
+}
+
+const PROMISES: Record<string, string> = {
+  FIRST_RESPONSE: "First response",
+  REPLY: "Answer to the customer's reply",
+  IN_PROGRESS: "Update while in progress",
+  ESCALATION: "Update promised on escalation",
+  MANAGEMENT_ESCALATION: "Update promised on a management escalation",
+};
+
+/** A service-level warning or breach: the case, the promise (what, by when) and how late it is. */
+export function serviceLevelNotice(event: "case.sla_warning" | "case.sla_breach", p: NotificationPayload<"case.sla_warning">): MessageCard {
+  const what = PROMISES[p.clock === "FIRST_RESPONSE" ? "FIRST_RESPONSE" : (p.promise ?? "REPLY")]!;
+  const due = `${p.dueAt.slice(0, 16).replace("T", " ")} UTC`;
+  const late = event === "case.sla_breach" ? `${p.minutesLate} min late` : `${p.minutesLeft} min left`;
+  return buildNotice({
+    tone: event === "case.sla_breach" ? "attention" : "warning",
+    title: `${event === "case.sla_breach" ? "Breached" : "Due soon"}: case ${p.number} (${p.severity})`,
+    text: `${what} due ${due}: ${late}.`,
+    details: [p.subject, p.owner ? `Owner: ${p.owner}` : "Nobody owns the case."],
+  });
 }
 
 /** The reopen window is the one the case closed under (the catalog's, when the notification did not say). */

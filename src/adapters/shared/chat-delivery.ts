@@ -2,7 +2,7 @@ import { z } from "zod";
 import * as cards from "../../cards/index.ts";
 import type { CaseOrigin } from "../../core/cases/schemas.ts";
 import type { FollowedThread } from "../../core/follow/threads.ts";
-import { escalationLabel, eventNotices, type EventNotice, type NoticeAudience } from "../../cards/notices.ts";
+import { escalationLabel, eventNotices, serviceLevelNotice, type EventNotice, type NoticeAudience } from "../../cards/notices.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 import { CannotDeliver, type DeliveryChannel } from "../../core/notify/delivery-port.ts";
 import type { ClaimedNotification, NotificationPayload } from "../../core/notify/events.ts";
@@ -212,6 +212,19 @@ export function createChatDelivery(core: Core, platform: ChatPlatform, logger: L
           await toChannel(chat, n, `partner:${channel}`, channel, cards.buildCaseCard(view, core.catalog), { number: view.number, audience: "CUSTOMER" });
         }
         break;
+      }
+      case "case.sla_warning":
+      case "case.sla_breach": {
+        // The owner hears it in the case's staff threads on this platform; without an owner (or a staff thread here), triage does.
+        const staffThreads = mine.filter((t) => t.audience === "STAFF");
+        const card = serviceLevelNotice(n.event, n.payload);
+        if (n.payload.route === "owner" && staffThreads.length > 0) {
+          await toThreads(chat, n, staffThreads, ["STAFF"], card, all, false);
+          return;
+        }
+        const channel = n.payload.route === "management" ? chat.channels.management : n.payload.route === "on-call" ? chat.channels.oncall : chat.channels.triage;
+        if (channel) await toChannel(chat, n, `sla:${n.payload.route}`, channel, card);
+        return;
       }
       default:
         // Every other event is a change of the case, told where its case is followed. A new event

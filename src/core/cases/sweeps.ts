@@ -4,6 +4,8 @@ import { pruneInboundEvents } from "../follow/threads.ts";
 import { applyDueActions } from "./clock-actions.ts";
 import { autoCloseDueAt, credentialsPurgeDueAt, reminderDueAt, type DueAction } from "./lifecycle.ts";
 import { formatCaseNumber } from "./presenter.ts";
+import { outboxSink } from "../sla/outbox-sink.ts";
+import { sweepServiceLevels, type SlaSweepResult } from "../sla/sweep.ts";
 
 /**
  * The clock's sweeps: find the cases with something due, by indexed queries
@@ -35,15 +37,26 @@ export interface SweepResult {
   actions: Record<DueAction, number>;
   /** Platform delivery ids forgotten (older than any retry). */
   prunedEvents: number;
+  /** Service-level warnings and breaches sent (each once, whichever instance swept). */
+  serviceLevels: SlaSweepResult;
 }
 
 /** One sweep: everything due now, in batches, until nothing is left. */
 export async function sweep(deps: CoreDeps, batch = 200): Promise<SweepResult> {
-  const result: SweepResult = { cases: 0, actions: { REMIND: 0, AUTO_CLOSE: 0, PURGE_CREDENTIALS: 0 }, prunedEvents: await pruneInboundEvents(deps) };
+  const result: SweepResult = {
+    cases: 0,
+    actions: { REMIND: 0, AUTO_CLOSE: 0, PURGE_CREDENTIALS: 0 },
+    prunedEvents: await pruneInboundEvents(deps),
+    serviceLevels: { warnings: 0, breaches: 0 },
+  };
   const seen = new Set<string>();
   for (;;) {
     const due = (await findDueCases(deps, batch)).filter((id) => !seen.has(id));
-    if (due.length === 0) return result;
+    if (due.length === 0) {
+      // After the clock's own actions, so a case just closed for no response raises no alert.
+      result.serviceLevels = await sweepServiceLevels(deps, outboxSink, batch);
+      return result;
+    }
     for (const id of due) {
       seen.add(id);
       const applied = await applyDueActions(deps, id);

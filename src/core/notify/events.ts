@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { caseOriginSchema } from "../cases/schemas.ts";
+import { SLA_NOTIFICATION_PAYLOADS } from "../sla/events.ts";
 
 /**
  * The outbox's events, one zod schema each: the single source of their payload types.
@@ -64,6 +65,8 @@ export const NOTIFICATION_PAYLOADS = {
     by: z.string(),
   }),
   "case.partner_handoff": z.object({ ...caseRef, partnerId: z.string(), partner: z.string(), channel: z.string().nullish(), note: z.string().nullish() }),
+  /** Service-level warnings and breaches (src/core/sla): the owner or triage is warned, on-call or management alerted. */
+  ...SLA_NOTIFICATION_PAYLOADS,
 } as const satisfies Record<string, z.ZodType>;
 
 export type NotificationEvent = keyof typeof NOTIFICATION_PAYLOADS;
