@@ -104,6 +104,16 @@ describe("installing carebot into a customer's Slack workspace (OAuth v2)", () =
     expect(t.logLines.join("\n")).not.toContain(CLIENT_SECRET);
   });
 
+  it("an admin who cancels at Slack, or a garbled redirect, gets the start-again page (400), never a 5xx", async () => {
+    const { state, cookie } = await openInstallPage();
+    for (const query of [{ error: "access_denied", state }, { code: "x".repeat(5000), state: "%%%" }, { code: "c", state: "a.b.c" }]) {
+      const res = await redirect(query, cookie);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain("Start again from the install page");
+    }
+    expect((await fetch(t.url("/slack/oauth_redirect"))).status).toBe(400);
+  });
+
   it("OAuth settings are all or nothing, named when one is missing, never echoed", () => {
     expect(loadSlackOAuthConfig({}).enabled).toBe(false);
     expect(() => loadSlackOAuthConfig({ ...env, SLACK_STATE_SECRET: undefined })).toThrow(/SLACK_STATE_SECRET must be set too/);
