@@ -4,6 +4,7 @@ import { recordAudit } from "../audit.ts";
 import type { Clock } from "../clock.ts";
 import type { Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
+import { removeCaseFiles } from "../attachments/retention.ts";
 
 /**
  * `demo remove`, for go-live: the demo data (demo-data.ts) leaves the database in one
@@ -69,6 +70,7 @@ export async function removeDemoData(prisma: PrismaClient, clock: Clock, ctx: Ct
     await tx.deliveryReceipt.deleteMany({ where: { notificationId: { in: notifications } } });
     await tx.notification.deleteMany({ where: { id: { in: notifications } } });
     await tx.caseThread.deleteMany({ where: { caseId: { in: caseIds } } });
+    await removeCaseFiles(tx, caseIds);
     await tx.comment.deleteMany({ where: { caseId: { in: caseIds } } });
     await tx.escalation.deleteMany({ where: { caseId: { in: caseIds } } });
     await tx.slaAlert.deleteMany({ where: { caseId: { in: caseIds } } });
