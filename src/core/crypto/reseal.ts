@@ -31,13 +31,14 @@ const BATCH = 200;
 export async function resealCredentials(deps: CoreDeps, ctx: Ctx): Promise<ResealResult> {
   const actor = await loadActor(deps.prisma, ctx.actor);
   if (actor.kind !== "operator") throw new CaseError("FORBIDDEN", { message: "Only the operator re-seals stored test logins." });
-  const current = `v2.${deps.vault.currentKeyId}.%`;
+  // The current key's prefix, compared with starts_with (a key id may hold "_", which LIKE reads as a wildcard).
+  const current = `v2.${deps.vault.currentKeyId}.`;
   const result: ResealResult = { resealed: 0, unreadable: [], keyId: deps.vault.currentKeyId, installationsResealed: 0, unreadableInstallations: [] };
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
     const rows = await deps.prisma.$queryRaw<{ id: string; number: number; sealed: string }[]>`
       SELECT "id"::text AS "id", "number", "credentialsSealed" AS "sealed" FROM "Case"
-      WHERE "credentialsSealed" IS NOT NULL AND "credentialsSealed" NOT LIKE ${current} AND "id" > ${after}::uuid
+      WHERE "credentialsSealed" IS NOT NULL AND NOT starts_with("credentialsSealed", ${current}) AND "id" > ${after}::uuid
       ORDER BY "id" LIMIT ${BATCH}`;
     for (const row of rows) {
       let sealed: string;
@@ -69,7 +70,7 @@ export async function resealCredentials(deps: CoreDeps, ctx: Ctx): Promise<Resea
 async function resealInstallations(deps: CoreDeps, ctx: Ctx, actor: Actor, current: string, result: ResealResult): Promise<void> {
   const rows = await deps.prisma.$queryRaw<{ id: string; key: string; sealed: string }[]>`
     SELECT "id"::text AS "id", "installKey" AS "key", "secretsSealed" AS "sealed" FROM "SlackInstallation"
-    WHERE "secretsSealed" NOT LIKE ${current} ORDER BY "installKey"`;
+    WHERE NOT starts_with("secretsSealed", ${current}) ORDER BY "installKey"`;
   for (const row of rows) {
     const context = installationContext(row.key);
     let sealed: string;
