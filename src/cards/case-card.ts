@@ -2,6 +2,7 @@ import type { Catalog } from "../core/catalog.ts";
 import type { CaseActionName, CaseView } from "../core/cases/presenter.ts";
 import { CASE_TYPE_LABEL, formatTime, severityLabel, STATUS_LABEL } from "./labels.ts";
 import type { ActionId, Block, CardAction, MessageCard } from "./model.ts";
+import { promiseBlocks, staffServiceLevelBlocks } from "./service-levels.ts";
 
 /**
  * The case card that follows a case in a thread or channel, and the staff triage
@@ -79,7 +80,12 @@ function latestComments(view: CaseView, max: number): Block[] {
   return blocks;
 }
 
-export function buildCaseCard(view: CaseView, catalog: Catalog, options: { maxComments?: number } = {}): MessageCard {
+/**
+ * The customer's card (also what anyone opens a case with). Of the service levels it shows
+ * only the promise, in the reader's time zone when the platform gave one (options.timeZone),
+ * else the vendor's business-hours zone; never the staff clocks, even when the view has them.
+ */
+export function buildCaseCard(view: CaseView, catalog: Catalog, options: { maxComments?: number; timeZone?: string } = {}): MessageCard {
   const actions = caseActions(view, CUSTOMER_SIDE);
   return {
     surface: "message",
@@ -87,6 +93,7 @@ export function buildCaseCard(view: CaseView, catalog: Catalog, options: { maxCo
     blocks: [
       { type: "heading", text: caseTitle(view) },
       caseFacts(view, catalog),
+      ...promiseBlocks(view.promise, catalog, options.timeZone),
       ...stateNotes(view, catalog),
       ...latestComments(view, options.maxComments ?? 5),
       { type: "actions", actions },
@@ -120,6 +127,7 @@ export function buildTriageCard(view: CaseView, catalog: Catalog, options: { max
     blocks: [
       { type: "heading", text: caseTitle(view) },
       caseFacts(view, catalog),
+      ...staffServiceLevelBlocks(view.serviceLevel),
       { type: "facts", facts: details },
       ...stateNotes(view, catalog),
       { type: "labelled", label: "Description", text: view.description, optional: true },

@@ -2,6 +2,7 @@ import type { Catalog } from "../core/catalog.ts";
 import type { EscalationContext, EscalationResult } from "../core/cases/customer-actions.ts";
 import type { EscalationView } from "../core/cases/presenter.ts";
 import type { FormCard, MessageCard } from "./model.ts";
+import { formatPromiseTime, promiseTimeZone } from "./service-levels.ts";
 
 /** The escalation form: six reasons with their help, the 250-character description, and the Management Attention warning. */
 export function buildEscalationForm(input: {
@@ -50,16 +51,18 @@ export function buildEscalationForm(input: {
   };
 }
 
-export function buildEscalationAck(result: EscalationResult, catalog: Catalog): MessageCard {
+/** The acknowledgement, with the promise's due time when the case carries one (the reader's zone when known, else the vendor's). */
+export function buildEscalationAck(result: EscalationResult, catalog: Catalog, options: { timeZone?: string } = {}): MessageCard {
   const escalation = result.case.escalations.find((e) => e.id === result.escalationId);
   const reason = escalation ? escalation.reasonLabel : "";
+  const by = result.case.promise ? `, by ${formatPromiseTime(result.case.promise.nextUpdateBy, promiseTimeZone(catalog, options.timeZone))}` : "";
   return {
     surface: "message",
     summary: `Escalation of case ${result.case.number} received. Next update: ${result.acknowledgement}`,
     blocks: [
       { type: "heading", text: `Escalation received: case ${result.case.number}` },
       { type: "facts", facts: [
-        { label: "Next update", value: result.acknowledgement },
+        { label: "Next update", value: `${result.acknowledgement}${by}` },
         { label: "Reason", value: reason || catalog.escalationReasons.CASE_UPDATE_NEEDED.label },
         { label: "Goes to", value: result.toManagement ? "Support management" : "The on-call support engineers" },
       ] },

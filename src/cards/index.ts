@@ -7,6 +7,8 @@ export { buildSeverityGuide, buildSeverityRecommendation } from "./severity-guid
 export * from "./staff-forms.ts";
 export { buildArticleCard, buildKnowledgeBrowse, buildPublicationCard, buildPublicationList, buildCaseList, buildKnowledgeResults, buildSearchResults, VIEW_TITLE, type KnowledgeHit } from "./lists.ts";
 export { buildHome, type Dashboard } from "./home.ts";
+export { buildTriageQueue } from "./triage-queue.ts";
+export { formatDuration, formatPromiseTime, promiseTimeZone, timeToTarget } from "./service-levels.ts";
 export { buildAccessGuidance, buildConfirmation, buildErrorNotice, buildNotice } from "./notices.ts";
 export { renderSlackHome, renderSlackMessage, renderSlackModal, escapeMrkdwn, type SlackMessage, type SlackModal } from "./render/block-kit.ts";
 export { renderAdaptiveCard, adaptiveSummary, type AdaptiveCard } from "./render/adaptive.ts";

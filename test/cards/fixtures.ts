@@ -54,8 +54,20 @@ export function caseView(overrides: Partial<CaseView> = {}): CaseView {
 
 export const staffActions: CaseView["actions"] = ["details", "reply", "internalNote", "take", "assign", "setStatus", "changeSeverity", "setPriority", "askCustomer", "close", "handToPartner", "revealCredentials"];
 
+/** The staff clocks as the core reads them (src/core/sla/view.ts), soonest first. */
+export const clocks = {
+  firstResponseWarning: { clock: "FIRST_RESPONSE", promise: null, dueAt: at("2026-03-04T16:12:00Z"), minutesToTarget: 42, state: "warning", paused: false },
+  nextUpdateBreached: { clock: "NEXT_UPDATE", promise: "ESCALATION", dueAt: at("2026-03-04T14:20:00Z"), minutesToTarget: -70, state: "breached", paused: false },
+  nextUpdateOk: { clock: "NEXT_UPDATE", promise: "IN_PROGRESS", dueAt: at("2026-03-05T19:30:00Z"), minutesToTarget: 1_650, state: "ok", paused: false },
+  firstResponsePaused: { clock: "FIRST_RESPONSE", promise: null, dueAt: at("2026-03-06T14:00:00Z"), minutesToTarget: 2_790, state: "ok", paused: true },
+} satisfies Record<string, NonNullable<CaseView["serviceLevel"]>[number]>;
+
+/** 19:30 UTC on 5 March 2026 is 14:30 in the catalog's default business-hours zone (America/New_York). */
+export const promise = { nextUpdateBy: at("2026-03-05T19:30:00Z") };
+
 export const escalationResult: EscalationResult = {
   case: caseView({
+    promise,
     escalations: [{ id: "e1", reason: "PROLONGED_RESOLUTION_TIME", reasonLabel: "Prolonged Resolution Time", description: "Our launch is on Friday.", escalatedBy: { id: "p1", name: "Ada Lovelace" }, acknowledgement: "Within the upcoming hours", toManagement: false, supportFeedback: null, createdAt: at("2026-03-04T16:00:00Z") }],
   }),
   escalationId: "e1",
@@ -79,12 +91,20 @@ export function allCards(): Record<string, Card> {
   const accounts = [{ id: "a1", name: "Acme Media" }];
   const contacts = [{ id: "p1", name: "Ada Lovelace" }, { id: "p2", name: "Grace Hopper" }];
   return {
-    "case-card-open": cards.buildCaseCard(caseView(), catalog),
+    // Read by staff: the view carries the clocks too, and the customer's card shows only the promise.
+    "case-card-open": cards.buildCaseCard(caseView({ promise, serviceLevel: [clocks.nextUpdateOk] }), catalog),
     "case-card-closed-reopen": cards.buildCaseCard(caseView({ status: "CLOSED", closedAt: at("2026-03-05T10:00:00Z"), closeReason: "SOLUTION_PROVIDED", actions: ["details", "reopen"] }), catalog),
     "case-card-closed-linked": cards.buildCaseCard(caseView({ status: "CLOSED", closedAt: at("2026-02-01T10:00:00Z"), closeReason: "DUPLICATE", duplicateOf: "00010001", actions: ["details", "newLinkedCase"] }), catalog),
     "case-card-partner": cards.buildCaseCard(caseView({ partner: { id: "x", name: "CaptionCo" }, recommendedCloseAt: at("2026-03-05T11:00:00Z"), actions: ["details", "reply", "escalate"] }), catalog),
-    "triage-card": cards.buildTriageCard(caseView({ status: "NEW", owner: null, priority: "S2", actions: staffActions }), catalog),
-    "triage-card-escalated": cards.buildTriageCard(caseView({ status: "IN_PROGRESS", priority: "S2", actions: staffActions, escalations: [escalation] }), catalog),
+    "triage-card": cards.buildTriageCard(caseView({ status: "NEW", owner: null, priority: "S2", actions: staffActions, serviceLevel: [clocks.firstResponseWarning, clocks.nextUpdateOk], promise }), catalog),
+    "triage-card-escalated": cards.buildTriageCard(caseView({ status: "IN_PROGRESS", priority: "S2", actions: staffActions, escalations: [escalation], serviceLevel: [clocks.nextUpdateBreached], promise }), catalog),
+    "triage-card-paused": cards.buildTriageCard(caseView({ status: "PENDING", priority: "S2", actions: staffActions, serviceLevel: [clocks.firstResponsePaused], promise: null }), catalog),
+    "triage-queue": cards.buildTriageQueue([
+      { ...summary(3, "Playback fails for all viewers", "IN_PROGRESS"), severity: "S1", owner: { id: "s1", name: "Eve Martinez" }, serviceLevel: [clocks.nextUpdateBreached] },
+      { ...summary(1, "Player error 1002"), serviceLevel: [clocks.firstResponseWarning] },
+      { ...summary(2, "Upload stuck", "PENDING"), serviceLevel: [clocks.firstResponsePaused] },
+    ]),
+    "triage-queue-empty": cards.buildTriageQueue([]),
     "escalation-feedback-form": cards.buildEscalationFeedbackForm({ number: "00010042", escalation }),
     "account-card": cards.buildAccountCard({
       id: "a1", name: "Physics Department", type: "SUB", parent: { id: "a0", name: "Northwind University" }, subAccounts: [], seatLimit: 5, seatsUsed: 2,
