@@ -47,6 +47,8 @@ export interface AnyCommand {
 
 const command = <A>(c: Command<A>): Command<A> => c;
 const number = z.string().regex(/^\d{1,10}$/);
+/** As many as a chat card holds with room to spare (Slack allows 50 blocks). */
+const QUEUE_SHOWN = 20;
 const reply = (...shown: cards.MessageCard[]): Outcome => ({ kind: "reply", cards: shown });
 
 /** The card offered where a form cannot open from a typed message: its button opens the form. */
@@ -155,6 +157,13 @@ export const commands = {
     args: z.object({}),
     help: { slash: "rcas", chat: "rcas", does: "root-cause analyses of S1 incidents" },
     run: async ({ core, ctx }) => reply(cards.buildPublicationList("RCA", await core.publications.latest(ctx, "RCA", 10))),
+  }),
+  queue: command({
+    words: [/^(?:triage )?queue$/i],
+    args: z.object({}),
+    help: { slash: "queue", chat: "queue", does: "support staff: open cases by time to breach, each with its Open button" },
+    // The core refuses anyone but staff with its own message; the card shows the 20 nearest their targets.
+    run: async ({ core, ctx }) => reply(cards.buildTriageQueue(await core.serviceLevels.queue(ctx, { limit: QUEUE_SHOWN }))),
   }),
   home: command({
     words: [/^home$/i],

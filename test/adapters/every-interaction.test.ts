@@ -372,6 +372,7 @@ describe("every interaction, through Slack and Teams", () => {
     accounts: { by: "ada", words: () => "my account", sees: { slack: "Robin Lee", teams: "Robin Lee" } },
     updates: { by: "ada", words: () => "product updates", sees: { slack: "Product updates", teams: "Product updates" } },
     rcas: { by: "ada", words: () => "rcas", sees: { slack: "RCA: upload outage", teams: "RCA: upload outage" } },
+    queue: { by: "eve", words: () => "queue", sees: { slack: "Triage queue by time to breach", teams: "First response" } },
     home: { by: "ada", words: () => "home", sees: { slack: "Support for Ada Acme", teams: "Support for Ada Acme" } },
     help: { by: "ada", words: () => "help", sees: { slack: "/case new", teams: "what you can ask" } },
   } satisfies Record<CommandVerb, CommandScenario>;
@@ -406,5 +407,20 @@ describe("every interaction, through Slack and Teams", () => {
         if (verb === "reply") expect((await caseRow(onTeams)).comments.map((c) => c.body)).toEqual(["typed reply"]);
       });
     }
+  });
+
+  it("queue: a customer who types it is told only support staff see it, on both platforms, and sees no case of the queue", async () => {
+    const refusal = "Only support staff see the triage queue.";
+    const from = s.slack.calls.length;
+    const res = await sendToSlackEndpoint(s.endpoint, commandBody({ text: "queue", user: slackUser("ada"), channel: "C1", responseUrl: s.slack.responseUrl("every-queue-customer") }), FORM);
+    expect(res.status).toBe(200);
+    await expect.poll(() => res.text.includes(refusal) || JSON.stringify(s.slack.calls.slice(from)).includes(refusal), { timeout: 5000 }).toBe(true);
+    expect(`${res.text}${JSON.stringify(s.slack.calls.slice(from))}`).not.toContain("Triage queue by time to breach");
+
+    const posts = connector.posts().length;
+    expect((await postActivity(teamsEndpoint, message(connector.url, teamsUser("ada"), "queue"))).status).toBe(200);
+    const answers = connector.posts().slice(posts).map((p) => JSON.stringify(p.activity)).join("\n");
+    expect(answers).toContain(refusal);
+    expect(answers).not.toContain("Triage queue by time to breach");
   });
 });
