@@ -49,12 +49,15 @@ export const SECTIONS: Section[] = [
     title: "Case cards",
     intro: "A case card is posted where the case was filed (or followed), and redrawn as the case changes. Its buttons are the actions this viewer may take now; in Teams they are `Action.Execute`, so the card updates for everyone in the conversation.",
     screens: [
-      { card: "case-card-open", title: "Case card (customer view, open case)", text: "Number, subject, status, severity, owner, product, last update, the latest comments, and the customer's actions: Reply, Escalate, Recommend to close, Details." },
+      { card: "case-card-open", title: "Case card (customer view, open case)", text: "Number, subject, status, severity, owner, product, last update, the promise of the next update (*Next update by 14:30 on Thu 5 Mar, America/New_York time*, in the vendor's business-hours zone; never the internal targets, even when staff open it), the latest comments, and the customer's actions: Reply, Escalate, Recommend to close, Details." },
       { card: "case-card-partner", title: "Case card, handed to a partner, close recommended", text: "The partner's name shows on the case once staff handed it over; after the customer recommends closing, the card says so until staff close it." },
       { card: "case-card-closed-reopen", title: "Closed case, within the reopen window", text: "A closed case with its closing reason. Within the reopen window (7 days by default) a reply reopens it, so the card offers **Reopen**." },
       { card: "case-card-closed-linked", title: "Closed case, after the reopen window", text: "After the window a reply cannot reopen the case; the card offers **New linked case** instead (here the case was closed as a duplicate of another)." },
-      { card: "triage-card", title: "Triage card (staff)", text: "What engineers see in the triage channel for each new case: the internal priority and every staff action (Take, Assign, Set In Progress, Ask customer, Internal note, Change severity, Set priority, Hand to partner, Close, Show test login)." },
-      { card: "triage-card-escalated", title: "Triage card of an escalated case (staff)", text: "The staff card lists the case's escalations (who escalated, the reason, the description, and the support feedback so far) with a **Support feedback** button on each." },
+      { card: "triage-card", title: "Triage card (staff)", text: "What engineers see in the triage channel for each new case: the internal priority, the time to the soonest service-level target with its state (here *First response due in 42 min (warning)*), and every staff action (Take, Assign, Set In Progress, Ask customer, Internal note, Change severity, Set priority, Hand to partner, Close, Show test login)." },
+      { card: "triage-card-escalated", title: "Triage card of an escalated case (staff)", text: "The staff card lists the case's escalations (who escalated, the reason, the description, and the support feedback so far) with a **Support feedback** button on each. This one's promised update is past due: *Next update 1 h 10 min late (breached)*." },
+      { card: "triage-card-paused", title: "Triage card of a case waiting on the customer (staff)", text: "While the case is Pending Your Response its first-response clock is paused, and the card says so." },
+      { card: "triage-queue", title: "Triage queue (staff)", text: "`/case queue` (Slack) or `queue` (Teams chat): open cases by time to breach, late ones first and paused ones last, each with its soonest clock and **Open**. Customers who type it are told only support staff see it." },
+      { card: "triage-queue-empty", title: "Triage queue, nothing running", text: "What the queue says when no open case has a running clock." },
     ],
   },
   {
@@ -64,7 +67,7 @@ export const SECTIONS: Section[] = [
       { card: "escalation-form", title: "Escalation form", text: "The six reasons with their help text and a description of at most 250 characters. When the case has no earlier escalation the form warns that Requesting Management Attention is meant for an escalation that got no answer or an unsatisfying one." },
       { card: "escalation-form-errors", title: "Escalation form with a mistake", text: "A description over the limit is refused on its field, with the text kept." },
       { card: "escalation-feedback-form", title: "Support feedback on an escalation (staff)", text: "Staff record their feedback on an escalation; customers never see this form, and the core refuses it to anyone but staff." },
-      { card: "escalation-ack", title: "Escalation acknowledgement", text: "The answer at once: when the next update comes, by the case's severity (S1 *Immediately*, S2 *Within the upcoming hours*, S3 and S4 *Will be handled within 24 hours*). The on-call channel (or management) is notified." },
+      { card: "escalation-ack", title: "Escalation acknowledgement", text: "The answer at once: when the next update comes, by the case's severity (S1 *Immediately*, S2 *Within the upcoming hours*, S3 and S4 *Will be handled within 24 hours*), with the time it is due by. The on-call channel (or management) is notified." },
     ],
   },
   {
