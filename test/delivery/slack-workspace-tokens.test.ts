@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeSlackApi } from "../fakes/slack-api.ts";
+import { SlackTokenRecorder } from "../fakes/slack-token-recorder.ts";
+import { SIGNING_SECRET } from "../support/slack-requests.ts";
+import { startTestApp, type TestApp } from "../support/test-app.ts";
+import { as, buildWorld, filing, operator, type World } from "../support/world.ts";
+
+/**
+ * Issue 13: the delivery worker posts into a customer's workspace with that workspace's
+ * own bot token (installed with OAuth), and into the vendor's channels with
+ * SLACK_BOT_TOKEN. Once the customer uninstalls, nothing more goes there: the thread is
+ * recorded as refused (never retried) while triage still gets its card. (Delivery runs
+ * when the test says: app.worker.runOnce().)
+ */
+const VENDOR_TOKEN = "xoxb-vendor-token";
+const CUSTOMER_TOKEN = "xoxb-customer-token";
+
+describe("Slack delivery uses each workspace's own token", () => {
+  let slack: FakeSlackApi;
+  let recorder: SlackTokenRecorder;
+  let t: TestApp;
+  let w: World;
+
+  beforeAll(async () => {
+    slack = new FakeSlackApi();
+    await slack.start();
+    recorder = new SlackTokenRecorder(slack.apiUrl);
+    await recorder.start();
+    t = await startTestApp({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: VENDOR_TOKEN, SLACK_API_URL: recorder.apiUrl, SLACK_TRIAGE_CHANNEL: "CTRIAGE" });
+    w = await buildWorld(t.app.core);
+    await t.app.core.slackInstallations.save({
+      teamId: "TCUST",
+      botUserId: "UBOTCUST",
+      installerUserId: "UADMIN",
+      secrets: JSON.stringify({ team: { id: "TCUST" }, user: { id: "UADMIN" }, bot: { token: CUSTOMER_TOKEN, userId: "UBOTCUST", id: "BCUST", scopes: ["chat:write"] }, isEnterpriseInstall: false }),
+    });
+    await t.app.core.workspaces.link(operator, { platform: "slack", tenantId: "TCUST", accountId: w.accounts.acme.id });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await recorder?.stop();
+    await slack?.stop();
+  });
+
+  const posts = (channel: string) => slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === channel);
+  const tokenOfPostsTo = (channel: string) =>
+    recorder.calls.filter((c) => c.method === "chat.postMessage").map((c, i) => ({ c, args: slack.of("chat.postMessage")[i] })).filter((x) => x.args?.channel === channel).map((x) => x.c.authorization);
+
+  it("a reply reaches the customer's thread with their workspace's token and triage with the vendor's", async () => {
+    const customer = as(w.people.acmeUser.id);
+    const { case: c } = await t.app.core.cases.file(customer, filing(w.accounts.acme.id, { subject: "Player stalls in Safari" }));
+    await t.app.core.threads.follow(customer, { case: c.number, platform: "slack", tenantId: "TCUST", channelId: "CCUST", threadId: "1700000000.000100", audience: "CUSTOMER" });
+    await t.app.core.cases.comment(as(w.people.engineer.id), c.number, { body: "Which Safari version?" });
+    await t.app.worker!.runOnce();
+
+    expect(posts("CCUST").length).toBeGreaterThanOrEqual(1);
+    expect(posts("CTRIAGE").length).toBeGreaterThanOrEqual(1);
+    expect(new Set(tokenOfPostsTo("CCUST"))).toEqual(new Set([`Bearer ${CUSTOMER_TOKEN}`]));
+    expect(new Set(tokenOfPostsTo("CTRIAGE"))).toEqual(new Set([`Bearer ${VENDOR_TOKEN}`]));
+  });
+
+  it("after the customer uninstalls, their thread is refused once and for all, and triage still hears of the case", async () => {
+    const customer = as(w.people.acmeUser.id);
+    const { case: c } = await t.app.core.cases.file(customer, filing(w.accounts.acme.id, { subject: "Captions out of sync" }));
+    await t.app.core.threads.follow(customer, { case: c.number, platform: "slack", tenantId: "TCUST", channelId: "CCUST2", threadId: "1700000000.000200", audience: "CUSTOMER" });
+    await t.app.core.slackInstallations.remove({ teamId: "TCUST" }, "uninstalled");
+    const triageBefore = posts("CTRIAGE").length;
+    await t.app.core.cases.comment(as(w.people.engineer.id), c.number, { body: "We are on it." });
+    await t.app.worker!.runOnce();
+
+    const note = await t.app.db.prisma.notification.findFirstOrThrow({ where: { caseId: c.id, event: "case.comment" } });
+    const threadReceipt = async () => (await t.app.db.prisma.deliveryReceipt.findMany({ where: { notificationId: note.id } })).find((r) => r.target.includes("CCUST2"));
+    expect((await threadReceipt())?.externalId).toMatch(/^refused: carebot was removed from the Slack workspace TCUST/);
+    expect(posts("CTRIAGE").length).toBeGreaterThan(triageBefore);
+    // Refused for good: a second run sends nothing more there.
+    await t.app.worker!.runOnce();
+    expect(posts("CCUST2")).toHaveLength(0);
+    expect(recorder.calls.filter((x) => x.authorization === `Bearer ${CUSTOMER_TOKEN}` && x.method === "chat.postMessage").length).toBe(tokenOfPostsTo("CCUST").length);
+  });
+});
