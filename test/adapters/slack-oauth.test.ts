@@ -106,7 +106,8 @@ describe("installing carebot into a customer's Slack workspace (OAuth v2)", () =
 
   it("an admin who cancels at Slack, or a garbled redirect, gets the start-again page (400), never a 5xx", async () => {
     const { state, cookie } = await openInstallPage();
-    for (const query of [{ error: "access_denied", state }, { code: "x".repeat(5000), state: "%%%" }, { code: "c", state: "a.b.c" }]) {
+    const queries: Record<string, string>[] = [{ error: "access_denied", state }, { code: "x".repeat(5000), state: "%%%" }, { code: "c", state: "a.b.c" }];
+    for (const query of queries) {
       const res = await redirect(query, cookie);
       expect(res.status).toBe(400);
       expect(await res.text()).toContain("Start again from the install page");
