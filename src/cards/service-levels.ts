@@ -46,7 +46,18 @@ export function staffServiceLevelBlocks(clocks: ServiceLevelClock[] | undefined)
  * vendor's business-hours zone from the catalog (the zone the targets are kept in).
  */
 export function promiseTimeZone(catalog: Catalog, readerTimeZone?: string): string {
-  return readerTimeZone ?? serviceLevelsOf(catalog).businessHours.timeZone;
+  return readerTimeZone && isTimeZone(readerTimeZone) ? readerTimeZone : serviceLevelsOf(catalog).businessHours.timeZone;
+}
+
+/** The client sends the reader's zone: one Intl does not know falls back to the vendor's rather than failing the card. */
+function isTimeZone(zone: string): boolean {
+  if (zone.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** "14:30 on Thu 5 Mar, America/New_York time": the hour first, as promised, with the day and zone so it cannot be misread. */

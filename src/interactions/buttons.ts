@@ -76,8 +76,8 @@ export const buttons = {
   "case.setInProgress": button(caseNumber, async ({ core, ctx }, number) => ({ kind: "redraw", view: await core.cases.setStatus(ctx, number, { status: "IN_PROGRESS" }) })),
 
   // Reading: answered to the one who pressed.
-  "case.details": button(caseNumber, async ({ core, ctx }, number) => reply(cards.buildCaseCard(await core.cases.get(ctx, number), core.catalog, { maxComments: 20 }))),
-  "case.open": button(caseNumber, async ({ core, ctx }, number) => reply(cards.buildCaseCard(await core.cases.get(ctx, number), core.catalog))),
+  "case.details": button(caseNumber, async ({ core, ctx }, number, where) => reply(cards.buildCaseCard(await core.cases.get(ctx, number), core.catalog, { maxComments: 20, timeZone: where.timeZone }))),
+  "case.open": button(caseNumber, async ({ core, ctx }, number, where) => reply(cards.buildCaseCard(await core.cases.get(ctx, number), core.catalog, { timeZone: where.timeZone }))),
   "list.page": button(listPage, async ({ core, ctx }, { view, page }) => reply(cards.buildCaseList(await core.cases.list(ctx, { view, page }), view))),
   "home.refresh": button(buttonValue, async (env, _value, _where, logger) => ({ kind: "home", home: await homeFor(env, logger) })),
   "account.open": button(buttonValue, async ({ core, ctx }, id) => reply(cards.buildAccountCard(await core.directory.getAccount(ctx, id)))),

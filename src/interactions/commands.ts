@@ -24,6 +24,8 @@ export interface CommandSource {
   forms?: "open" | "inline" | "offer";
   /** The platform's id of this message, the same on every delivery of it: what the command writes is keyed by it. */
   deliveryId?: string;
+  /** The reader's IANA time zone when the platform gives one (Teams' localTimezone): promises are told in it. */
+  timeZone?: string;
 }
 
 interface Command<A> {
@@ -97,7 +99,7 @@ export const commands = {
     words: [/^(?:show|case)\s+(?<number>\S+)$/i],
     args: z.object({ number }),
     help: { slash: "show N", chat: "case N", does: "a case and its latest comments" },
-    run: async ({ core, ctx }, args) => reply(cards.buildCaseCard(await core.cases.get(ctx, args.number), core.catalog, { maxComments: 10 })),
+    run: async ({ core, ctx }, args, source) => reply(cards.buildCaseCard(await core.cases.get(ctx, args.number), core.catalog, { maxComments: 10, timeZone: source.timeZone })),
   }),
   reply: command({
     words: [/^reply\s+(?<number>\S+)\s+(?<text>[\s\S]+)$/i],

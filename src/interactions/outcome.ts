@@ -52,4 +52,6 @@ export interface Where {
   channel?: string;
   /** Pressed inside an open form (a Slack modal, a Teams dialog). */
   form?: OpenForm;
+  /** The reader's IANA time zone when the platform gives one (Teams' localTimezone): promises are told in it. */
+  timeZone?: string;
 }

@@ -409,6 +409,19 @@ describe("every interaction, through Slack and Teams", () => {
     }
   });
 
+  it("show: in Teams the promise is told in the reader's own time zone (the activity's localTimezone), else the vendor's", async () => {
+    const c = await freshCase("Promised");
+    await s.t.app.core.cases.escalate(adaCtx(), c.number, { reason: "CASE_UPDATE_NEEDED", description: "Need an update." });
+    const answer = async (localTimezone: string) => {
+      const posts = connector.posts().length;
+      expect((await postActivity(teamsEndpoint, { ...message(connector.url, ada, `case ${c.number}`), localTimezone })).status).toBe(200);
+      return connector.posts().slice(posts).map((p) => JSON.stringify(p.activity)).join("\n");
+    };
+    expect(await answer("Europe/Zurich")).toMatch(/Next update by \d\d:\d\d on \w{3} \d{1,2} \w{3}, Europe\/Zurich time/);
+    // A zone the client made up is not trusted: the card falls back to the catalog's business-hours zone.
+    expect(await answer("Mars/Olympus_Mons")).toMatch(/Next update by \d\d:\d\d on \w{3} \d{1,2} \w{3}, America\/New_York time/);
+  });
+
   it("queue: a customer who types it is told only support staff see it, on both platforms, and sees no case of the queue", async () => {
     const refusal = "Only support staff see the triage queue.";
     const from = s.slack.calls.length;

@@ -28,6 +28,11 @@ describe("the customer card tells the promise, never the internal targets", () =
     expect(shown(card)).toContain("Next update by 20:30 on Thu 5 Mar, Europe/Zurich time.");
   });
 
+  it("a zone the client sent that is no time zone falls back to the vendor's", () => {
+    const card = buildCaseCard(caseView({ promise }), catalog, { timeZone: "Not/AZone" });
+    expect(shown(card)).toContain("Next update by 14:30 on Thu 5 Mar, America/New_York time.");
+  });
+
   it("else in the vendor's business-hours zone from the catalog", () => {
     const levels = serviceLevelsOf(catalog);
     const tokyo: Catalog = { ...catalog, serviceLevels: { ...levels, businessHours: { ...levels.businessHours, timeZone: "Asia/Tokyo" } } };

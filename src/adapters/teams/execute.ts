@@ -26,7 +26,7 @@ export async function execute(deps: TeamsDeps, context: TurnContext, invoke: Ada
   const outcome =
     verb === "form.submit"
       ? await deps.interactions.submit(ctx, data.callbackId, data.values, data.state, { deliveryId: deliveryIdOf(context.activity) })
-      : await deps.interactions.press(ctx, verb, data.value, { channel: channelId });
+      : await deps.interactions.press(ctx, verb, data.value, { channel: channelId, timeZone: context.activity.localTimezone });
   return answer(deps, outcome, { channelId, threadId });
 }
 

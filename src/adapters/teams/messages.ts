@@ -40,7 +40,7 @@ export async function answerMessage(deps: TeamsDeps, context: TurnContext): Prom
     }
   }
   const ctx = teamsCtx(deps.core, context);
-  const outcome = await deps.interactions.type(ctx, text, { channel: channelId, deliveryId, forms: "inline" });
+  const outcome = await deps.interactions.type(ctx, text, { channel: channelId, deliveryId, forms: "inline", timeZone: context.activity.localTimezone });
   if (outcome.kind === "refused" && mayWrite && isRetryable(outcome.failure.code)) throw outcome.failure;
   await carry(deps, context, ctx, outcome);
 }
