@@ -129,7 +129,8 @@ describe("every interaction, through Slack and Teams", () => {
   beforeAll(async () => {
     connector = new FakeBotConnector();
     await connector.start();
-    s = await startSlackWorld({ TEAMS_LOCAL: "on" });
+    // Ada types and presses everything here within a minute: the rate limits have their own tests (slack-/teams-hardening).
+    s = await startSlackWorld({ TEAMS_LOCAL: "on", RATE_LIMIT_USER_BURST: "1000", RATE_LIMIT_TENANT_BURST: "1000" });
     teamsEndpoint = s.t.url("/api/messages");
     connector.members.set(ada.id, { email: "ada@acme.test", aadObjectId: ada.aadObjectId });
     await s.t.app.core.directory.linkIdentity(operator, { personId: s.w.people.engineer.id, platform: "teams", tenantId: TENANT, userId: eve.aadObjectId });
