@@ -1,6 +1,7 @@
 import type { Catalog } from "../core/catalog.ts";
 import type { ServiceLevelClock } from "../core/sla/view.ts";
 import { serviceLevelsOf } from "../core/sla/targets.ts";
+import { formatTime } from "./labels.ts";
 import type { Block, Tone } from "./model.ts";
 
 /**
@@ -34,11 +35,16 @@ export function timeToTarget(clock: ServiceLevelClock): string {
   return `${what} ${when} (${STATE_LABEL[clock.state]})`;
 }
 
-/** The staff card's line: the soonest running clock (the core lists them soonest first), toned by its state. */
+/**
+ * The staff card's line: the soonest running clock (the core lists them soonest first), toned
+ * by its state. A card in a channel is redrawn only when the case changes, so the minutes are
+ * as of the drawing; the target's own time follows them and stays true.
+ */
 export function staffServiceLevelBlocks(clocks: ServiceLevelClock[] | undefined): Block[] {
   const soonest = clocks?.[0];
   if (!soonest) return [];
-  return [{ type: "text", text: timeToTarget(soonest), tone: soonest.paused ? "default" : STATE_TONE[soonest.state] }];
+  const target = soonest.paused ? "" : ` · target ${formatTime(soonest.dueAt)}`;
+  return [{ type: "text", text: `${timeToTarget(soonest)}${target}`, tone: soonest.paused ? "default" : STATE_TONE[soonest.state] }];
 }
 
 /**

@@ -13,7 +13,7 @@ const shown = (card: Parameters<typeof renderBoth>[0]) => {
 };
 
 /** Words that only the staff clocks use: none may reach a customer. */
-const INTERNAL = [/due in/i, /\blate\b/i, /\d+ (?:min|h|d)\b/, /first response/i, /breach/i, /warning/i, /on time/i, /paused/i, /waits on the customer/i];
+const INTERNAL = [/due in/i, /target/i, /\blate\b/i, /\d+ (?:min|h|d)\b/, /first response/i, /breach/i, /warning/i, /on time/i, /paused/i, /waits on the customer/i];
 
 describe("the customer card tells the promise, never the internal targets", () => {
   it("a case whose view carries every kind of staff clock shows the customer only 'Next update by 14:30' in the vendor's zone", () => {
@@ -53,14 +53,14 @@ describe("the customer card tells the promise, never the internal targets", () =
 describe("the staff card shows time to the soonest target, with its state", () => {
   const line = (blocks: Block[]) => blocks.find((b): b is Extract<Block, { type: "text" }> => b.type === "text" && /First response|Next update/.test(b.text));
 
-  it("due soon: 'First response due in 42 min', toned as a warning", () => {
+  it("due soon: 'First response due in 42 min', toned as a warning, with the target's time (a channel card's minutes are as of its drawing)", () => {
     const card = buildTriageCard(caseView({ priority: "S2", actions: staffActions, serviceLevel: [clocks.firstResponseWarning, clocks.nextUpdateOk] }), catalog);
-    expect(line(card.blocks)).toEqual({ type: "text", text: "First response due in 42 min (warning)", tone: "warning" });
+    expect(line(card.blocks)).toEqual({ type: "text", text: "First response due in 42 min (warning) · target 4 Mar 2026, 16:12 UTC", tone: "warning" });
   });
 
   it("past its target: 'Next update 1 h 10 min late', toned for attention", () => {
     const card = buildTriageCard(caseView({ priority: "S2", actions: staffActions, serviceLevel: [clocks.nextUpdateBreached] }), catalog);
-    expect(line(card.blocks)).toEqual({ type: "text", text: "Next update 1 h 10 min late (breached)", tone: "attention" });
+    expect(line(card.blocks)).toEqual({ type: "text", text: "Next update 1 h 10 min late (breached) · target 4 Mar 2026, 14:20 UTC", tone: "attention" });
   });
 
   it("paused while the case waits on the customer", () => {
