@@ -138,9 +138,16 @@ export async function runOnce(kind: DbKind, o: BenchOptions): Promise<RunResult>
     figures["rss.idle"] = rssMb(server.pid);
     // Demo accounts' notifications never reach a real destination, and the bench's local
     // Slack stand-in is one as far as carebot can tell: its traffic is a real customer's.
+    // (The server is already up: its start-up linked nothing, so this is what it reads.)
     const live = kind === "embedded" ? await openDatabase({ kind: "embedded-postgres", dataDir }) : await openDatabase({ kind: "postgres", url: databaseUrl! });
     try {
       await live.prisma.$executeRaw`UPDATE "Account" SET "demo" = false`;
+      // The bench's users sit in four Slack workspaces: each is linked to every account, as
+      // an operator links a customer's workspace (else only the vendor's own matches by email).
+      await live.prisma.$executeRaw`
+        INSERT INTO "WorkspaceLink" ("id", "platform", "tenantId", "accountId", "createdAt")
+        SELECT gen_random_uuid(), 'slack', t, a."id", now() FROM "Account" a, unnest(ARRAY['T1', 'T2', 'T3', 'T4']) AS t
+        ON CONFLICT DO NOTHING`;
     } finally {
       await live.close();
     }
