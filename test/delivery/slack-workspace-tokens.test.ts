@@ -77,4 +77,20 @@ describe("Slack delivery uses each workspace's own token", () => {
     expect(posts("CCUST2")).toHaveLength(0);
     expect(recorder.calls.filter((x) => x.authorization === `Bearer ${CUSTOMER_TOKEN}` && x.method === "chat.postMessage").length).toBe(tokenOfPostsTo("CCUST").length);
   });
+
+  it("a case handed to a partner keeps reaching the partner's channel and the customer's thread", async () => {
+    const customer = as(w.people.acmeUser.id);
+    const engineer = as(w.people.engineer.id);
+    const { case: c } = await t.app.core.cases.file(customer, filing(w.accounts.acme.id, { subject: "Captions from the vendor drift" }));
+    await t.app.core.cases.handToPartner(engineer, c.number, { partnerId: w.partners.partner.id });
+    await t.app.worker!.runOnce();
+    expect(posts("CPARTNER").length).toBeGreaterThanOrEqual(1);
+
+    // The partner's thread is keyed by its channel, not a workspace: a later change still goes out.
+    await t.app.core.cases.comment(engineer, c.number, { body: "The partner is looking at the caption feed." });
+    await t.app.worker!.runOnce();
+    const stuck = await t.app.db.prisma.notification.findMany({ where: { caseId: c.id, deliveredAt: null } });
+    expect(stuck).toEqual([]);
+    expect(slack.of("chat.postMessage").filter((a) => a.channel === "CPARTNER" && JSON.stringify(a).includes("caption feed")).length).toBe(1);
+  });
 });

@@ -32,7 +32,9 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
    * re-install takes effect at the next delivery, not after a cache expires).
    */
   async function tokenFor(teamId: string | undefined): Promise<string | undefined> {
-    if (!teamId) return undefined;
+    // Threads carebot opened in the vendor's channels are keyed "triage", "partner:C…",
+    // "sla:…" (chat-delivery's toChannel), not by a workspace: the configured token's.
+    if (!teamId || !SLACK_TEAM_ID.test(teamId)) return undefined;
     const known = await lookUp(teamId);
     if (known.removed) throw new CannotDeliver(`carebot was removed from the Slack workspace ${teamId} (uninstalled or its tokens revoked)`);
     return known.token;
@@ -45,6 +47,7 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
     } catch (error) {
       // Never installed with OAuth: the configured token's workspace (single-workspace mode).
       if (error instanceof CaseError && error.code === "NOT_FOUND") return { removed: error.details.removed === true };
+      if (error instanceof CaseError && error.code === "VALIDATION") return { removed: false };
       throw error;
     }
   }
@@ -105,3 +108,6 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
     options.logger,
   );
 }
+
+/** A Slack workspace (T…) or Enterprise Grid org (E…) id. */
+const SLACK_TEAM_ID = /^[TE][A-Z0-9]+$/;
