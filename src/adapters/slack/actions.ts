@@ -26,7 +26,8 @@ type Body = BlockAction;
 
 function where(body: Body) {
   return {
-    teamId: body.team?.id ?? body.user.team_id ?? "",
+    // The user's own workspace first (a Slack Connect guest's is not the channel's).
+    teamId: body.user.team_id ?? body.team?.id ?? "",
     channel: body.channel?.id,
     user: body.user.id,
     threadTs: body.message?.thread_ts ?? body.message?.ts,

@@ -36,8 +36,10 @@ const messageEvent = z.object({
   subtype: z.string().optional(),
   channel_type: z.string().optional(),
   bot_id: z.string().optional(),
+  /** The author's own workspace: a Slack Connect guest's differs from the envelope's team. */
+  user_team: z.string().optional(),
   files: z.array(z.object({ name: z.string().optional(), permalink: z.string().optional() })).optional(),
-  message: z.object({ user: z.string().optional(), text: z.string().default(""), ts: z.string(), thread_ts: z.string().optional(), bot_id: z.string().optional() }).optional(),
+  message: z.object({ user: z.string().optional(), text: z.string().default(""), ts: z.string(), thread_ts: z.string().optional(), bot_id: z.string().optional(), user_team: z.string().optional() }).optional(),
 });
 
 /** Staff mark a reply in the triage thread as internal by starting it with "internal:" or "note:". */
@@ -74,7 +76,9 @@ export function registerEvents(app: App, core: Core, interactions: Interactions,
     const thread = await core.threads.caseOfThread({ platform: "slack", channelId: m.channel, threadId: message.thread_ts });
     if (!thread) return; // a thread that follows no case: never a stray case
 
-    const teamId = (body as { team_id?: string }).team_id ?? thread.tenantId;
+    // Who wrote it decides whose workspace it is (a Slack Connect guest's own, not the
+    // channel's host's): the workspace-to-account rule matches people by their own workspace.
+    const teamId = message.user_team ?? m.user_team ?? (body as { team_id?: string }).team_id ?? thread.tenantId;
     const files = (m.files ?? []).map((f) => `Attached: ${f.name ?? "file"}${f.permalink ? ` (${f.permalink})` : ""}`);
     let text = [message.text, ...files].filter(Boolean).join("\n");
     if (edited) text = `(edited) ${text}`;
@@ -126,7 +130,8 @@ export function registerEvents(app: App, core: Core, interactions: Interactions,
   app.shortcut("case_from_message", async ({ shortcut, ack, client }) => {
     await ack();
     if (shortcut.type !== "message_action") return;
-    const teamId = shortcut.team?.id ?? shortcut.user.team_id ?? "";
+    // The user's own workspace first (a Slack Connect guest's is not the channel's).
+    const teamId = shortcut.user.team_id ?? shortcut.team?.id ?? "";
     try {
       const ctx = await slackCtx(core, client, teamId, shortcut.user.id);
       const text = shortcut.message.text ?? "";

@@ -38,7 +38,8 @@ function answer(outcome: Outcome): ViewResponseAction | undefined {
 export function registerViews(app: App, core: Core, interactions: Interactions): void {
   for (const callbackId of FORM_IDS) {
     app.view(callbackId, async ({ ack, body, view, client }) => {
-      const teamId = body.team?.id ?? body.user.team_id ?? "";
+      // The user's own workspace first (a Slack Connect guest's is not the channel's).
+      const teamId = body.user.team_id ?? body.team?.id ?? "";
       const state = formState(view.private_metadata);
       // Where the form was opened: a filed case's card goes there (see SubmissionSource).
       const origin = { platform: "slack" as const, tenantId: teamId, userId: body.user.id, ...(state.channel ? { channelId: state.channel } : {}) };
