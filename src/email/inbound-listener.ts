@@ -1,3 +1,4 @@
+import { Transform } from "node:stream";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { simpleParser } from "mailparser";
@@ -38,6 +39,20 @@ export interface InboundListenerOptions {
   answer?: { transport: Transporter; from: string };
 }
 
+class TooBig extends Error {}
+
+/** Passes bytes on until `max` have gone by, then fails (the rest of the message is drained by the caller). */
+function byteLimit(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > max) return done(new TooBig(`more than ${max} bytes`));
+      done(null, chunk);
+    },
+  });
+}
+
 function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
@@ -61,7 +76,16 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
       : undefined;
 
   const handle = async (stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> => {
-    const mail = await simpleParser(stream, { maxHtmlLengthToParse: 2 * 1024 * 1024 });
+    // smtp-server only flags a message over `size` and keeps streaming it: the parser reads
+    // through a limit of our own, so an oversized message never sits whole in memory.
+    const limited = stream.pipe(byteLimit(config.INBOUND_MAX_MESSAGE_BYTES));
+    let mail: Awaited<ReturnType<typeof simpleParser>>;
+    try {
+      mail = await simpleParser(limited, { maxHtmlLengthToParse: 2 * 1024 * 1024 });
+    } catch (error) {
+      if (error instanceof TooBig) throw smtpError(552, "Message too big for a case reply");
+      throw error;
+    }
     if (stream.sizeExceeded) throw smtpError(552, "Message too big for a case reply");
     const claim = claimOf(session, config.EMAIL_REPLY_PREFIX, keys);
     if (!claim) throw smtpError(550, "No such mailbox");

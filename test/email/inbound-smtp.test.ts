@@ -83,6 +83,16 @@ describe("email replies reach the case through the SMTP listener", () => {
     expect((await s.t.core.cases.get(as(ada().id), number, { recordRecent: false })).status).toBe("IN_PROGRESS");
   });
 
+  it("a message over the size limit is refused (552) without being kept, and the next reply is taken", async () => {
+    const number = await pendingCase();
+    const before = (await comments(number)).length;
+    const big = Buffer.alloc(6 * 1024 * 1024, "a");
+    await expect(send({ from: "ada@acme.test", to: adaAddress(number), subject: "Re: case", text: "Here is the whole log.", attachments: [{ filename: "huge.log", content: big }] })).rejects.toMatchObject({ responseCode: 552 });
+    expect(await comments(number)).toHaveLength(before);
+    await send({ from: "ada@acme.test", to: adaAddress(number), subject: "Re: case", text: "The log was too big; the error is E42." });
+    expect((await comments(number)).at(-1)?.body).toBe("The log was too big; the error is E42.");
+  });
+
   it("a message delivered twice (same Message-ID) is stored once", async () => {
     const number = await pendingCase();
     const mail = { from: "ada@acme.test", to: adaAddress(number), subject: "Re: case", text: "Still broken on Safari.", messageId: `<twice.${number}@acme.test>` };
