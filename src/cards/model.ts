@@ -1,6 +1,3 @@
-import type { ActionId } from "../interactions/buttons.ts";
-import type { FormId } from "../interactions/forms.ts";
-
 /**
  * Platform-neutral cards. Builders (buildX) turn the core's results into these;
  * renderers turn them into Slack Block Kit or Teams Adaptive Cards.
@@ -15,11 +12,18 @@ import type { FormId } from "../interactions/forms.ts";
 
 /**
  * Every action a card can carry: the keys of the interactions' button table, so a card
- * cannot carry a button that nothing handles (the table is the one place they are defined).
+ * cannot carry a button that nothing handles (the table is the one place they are
+ * defined). The table registers its keys here by module augmentation
+ * (src/interactions/buttons.ts), so the cards import nothing of the interactions that
+ * use them: no import circle between the two folders.
  */
-export type { ActionId } from "../interactions/buttons.ts";
-/** Every form a card can be: the keys of the interactions' form table. */
-export type { FormId } from "../interactions/forms.ts";
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the interactions' button table
+export interface ButtonRegistry {}
+export type ActionId = keyof ButtonRegistry & string;
+/** Every form a card can be: the keys of the interactions' form table (registered the same way, src/interactions/forms.ts). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the interactions' form table
+export interface FormRegistry {}
+export type FormId = keyof FormRegistry & string;
 
 export interface CardAction {
   id: ActionId;

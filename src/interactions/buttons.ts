@@ -100,6 +100,12 @@ export const buttons = {
 
 /** Every card button's id: a card can carry no other (CardAction.id is typed by this). */
 export type ActionId = keyof typeof buttons;
+
+// The table's keys are the ids cards may carry (cards/model.ts reads them from here).
+declare module "../cards/model.ts" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the keys come from the extended record
+  interface ButtonRegistry extends Record<keyof typeof buttons, true> {}
+}
 export const ACTION_IDS = Object.keys(buttons) as ActionId[];
 export const isActionId = (id: string): id is ActionId => Object.hasOwn(buttons, id);
 /** Whether a button opens a form (Teams renders it as a dialog opener). */

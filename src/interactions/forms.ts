@@ -169,6 +169,12 @@ export const forms = {
 /** Every form's id: the closed list a FormCard's callbackId is typed by. */
 export type FormId = keyof typeof forms;
 
+// The table's keys are the forms a card may be (cards/model.ts reads them from here).
+declare module "../cards/model.ts" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the keys come from the extended record
+  interface FormRegistry extends Record<keyof typeof forms, true> {}
+}
+
 /** The forms on one case (each has `draw`). */
 export type CaseFormId = { [K in FormId]: (typeof forms)[K] extends CaseFormEntry ? K : never }[FormId];
 

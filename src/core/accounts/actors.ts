@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type AccountType, type PersonKind, type PrismaClient } from "../../generated/prisma/client.ts";
 import { recordAudit } from "../audit.ts";
+import { LinkFirst } from "../db/link-first.ts";
 import type { Tx } from "../db/tx.ts";
 import { CaseError } from "../errors.ts";
 import type { OwnWorkspaces } from "../workspaces/own-workspaces.ts";
@@ -112,12 +113,7 @@ export async function loadActor(db: PrismaClient | Tx, ref: ActorRef): Promise<A
 /** A person id that is no UUID names nobody (and must not reach a ::uuid cast as an error). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Thrown inside a transaction that met a first-time chat user: link them, then run it again. */
-export class LinkFirst extends Error {
-  constructor(readonly link: (db: PrismaClient) => Promise<{ personId: string }>) {
-    super("a first-time chat user must be linked before this transaction");
-  }
-}
+export { LinkFirst };
 
 /** An interactive transaction's client has no $transaction of its own. */
 function isTransaction(db: PrismaClient | Tx): db is Tx {

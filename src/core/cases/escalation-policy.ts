@@ -1,7 +1,8 @@
 import type { Catalog } from "../catalog.ts";
+import type { SeverityLevel } from "./schemas.ts";
 
+export type { SeverityLevel };
 export type EscalationReason = keyof Catalog["escalationReasons"];
-export type SeverityLevel = "S1" | "S2" | "S3" | "S4";
 
 export const MANAGEMENT_ATTENTION: EscalationReason = "REQUESTING_MANAGEMENT_ATTENTION";
 

@@ -32,6 +32,8 @@ export const caseTypeSchema = z.enum(["FEATURE_REQUEST", "HOW_TO", "TECHNICAL_IS
   error: "Choose a case type: Feature Request, How-To question or Technical Issue.",
 });
 export const severitySchema = z.enum(["S1", "S2", "S3", "S4"], { error: "Choose a severity from S1 to S4." });
+/** A severity, S1 (most urgent) to S4: the one type for it. */
+export type SeverityLevel = z.infer<typeof severitySchema>;
 
 /**
  * The upper bounds the catalog may set (catalog.ts): the schemas accept up to these, and

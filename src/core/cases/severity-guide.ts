@@ -1,4 +1,4 @@
-import type { SeverityLevel } from "./escalation-policy.ts";
+import type { SeverityLevel } from "./schemas.ts";
 
 /**
  * The guided severity chooser: a few yes/no questions drawn from the severity

@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
-import { LinkFirst } from "../accounts/actors.ts";
+import { LinkFirst } from "./link-first.ts";
 import { CaseError } from "../errors.ts";
 
 export type Tx = Prisma.TransactionClient;

@@ -1,4 +1,4 @@
-import type { SeverityLevel } from "../cases/escalation-policy.ts";
+import type { SeverityLevel } from "../cases/schemas.ts";
 import type { Status } from "../cases/lifecycle.ts";
 import { earliest, type NextUpdateKind, type SlaColumns } from "./timers.ts";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { loadActor } from "../accounts/actors.ts";
 import { isVendorSide } from "../accounts/policy.ts";
 import { severitySchema } from "../cases/schemas.ts";
-import type { SeverityLevel } from "../cases/escalation-policy.ts";
+import type { SeverityLevel } from "../cases/schemas.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { parseInput } from "../validation.ts";

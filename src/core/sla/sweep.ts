@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SeverityLevel } from "../cases/escalation-policy.ts";
+import type { SeverityLevel } from "../cases/schemas.ts";
 import { formatCaseNumber } from "../cases/presenter.ts";
 import { inTransaction, lockCase, type Tx } from "../db/tx.ts";
 import type { CoreDeps } from "../deps.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { caseTypeSchema } from "../cases/schemas.ts";
-import type { SeverityLevel } from "../cases/escalation-policy.ts";
+import type { SeverityLevel } from "../cases/schemas.ts";
 import type { BusinessCalendar, HoursKind } from "./business-time.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { SeverityLevel } from "../cases/escalation-policy.ts";
+import type { SeverityLevel } from "../cases/schemas.ts";
 import type { Status } from "../cases/lifecycle.ts";
 import { addServiceTime, serviceMinutesBetween, type BusinessCalendar } from "./business-time.ts";
 import { calendarOf, targetOf, targetsFor, type PromiseKind, type ServiceLevels, type SeverityTargets, type Target } from "./targets.ts";

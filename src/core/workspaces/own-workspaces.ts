@@ -1,5 +1,3 @@
-import type { CoreDeps } from "../deps.ts";
-
 type Platform = "slack" | "teams";
 
 /**
@@ -25,11 +23,12 @@ export class OwnWorkspaces {
   }
 }
 
-// One per core (keyed by the deps it was built from), so several cores in one process
-// (tests, the playground) never share a declaration.
-const byDeps = new WeakMap<CoreDeps, OwnWorkspaces>();
+// One per core (keyed by the deps object it was built from), so several cores in one
+// process (tests, the playground) never share a declaration. Any object will do as the
+// key: this module needs nothing of the deps, and so imports nothing of the core's.
+const byDeps = new WeakMap<object, OwnWorkspaces>();
 
-export function ownWorkspaces(deps: CoreDeps): OwnWorkspaces {
+export function ownWorkspaces(deps: object): OwnWorkspaces {
   let own = byDeps.get(deps);
   if (!own) byDeps.set(deps, (own = new OwnWorkspaces()));
   return own;
