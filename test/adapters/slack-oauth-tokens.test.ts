@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeSlackApi } from "../fakes/slack-api.ts";
-import { SlackTokenRecorder } from "../fakes/slack-token-recorder.ts";
-import { commandBody, SIGNING_SECRET, sendToSlackEndpoint } from "../support/slack-requests.ts";
-import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { buildWorld, operator, type World } from "../support/world.ts";
+import { commandBody, sendToSlackEndpoint } from "../support/slack-requests.ts";
+import { CUSTOMER_TOKEN, startTwoWorkspaces, VENDOR_TOKEN, type TwoWorkspaces } from "../support/two-workspaces.ts";
 
 /**
  * Issue 13, step 4: each workspace's requests are answered with its own token. The
@@ -12,37 +9,21 @@ import { buildWorld, operator, type World } from "../support/world.ts";
  * token went where.
  */
 const FORM = "application/x-www-form-urlencoded";
-const VENDOR_TOKEN = "xoxb-vendor-token";
-const CUSTOMER_TOKEN = "xoxb-customer-token";
 
 describe("each Slack workspace answered with its own token", () => {
-  let slack: FakeSlackApi;
-  let recorder: SlackTokenRecorder;
-  let t: TestApp;
-  let w: World;
+  let s: TwoWorkspaces;
+  let slack: TwoWorkspaces["slack"];
+  let recorder: TwoWorkspaces["recorder"];
+  let t: TwoWorkspaces["t"];
+  let w: TwoWorkspaces["w"];
 
   beforeAll(async () => {
-    slack = new FakeSlackApi();
-    await slack.start();
-    recorder = new SlackTokenRecorder(slack.apiUrl);
-    await recorder.start();
-    t = await startTestApp({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: VENDOR_TOKEN, SLACK_API_URL: recorder.apiUrl });
-    w = await buildWorld(t.app.core);
+    s = await startTwoWorkspaces();
+    ({ slack, recorder, t, w } = s);
     slack.emails.set("UADA", "ada@acme.test");
     slack.emails.set("UALAN", "alan@acme.test");
-    await t.app.core.slackInstallations.save({
-      teamId: "TCUST",
-      botUserId: "UBOTCUST",
-      installerUserId: "UADMIN",
-      secrets: JSON.stringify({ team: { id: "TCUST" }, user: { id: "UADMIN" }, bot: { token: CUSTOMER_TOKEN, userId: "UBOTCUST", id: "BCUST", scopes: ["commands"] }, isEnterpriseInstall: false }),
-    });
-    await t.app.core.workspaces.link(operator, { platform: "slack", tenantId: "TCUST", accountId: w.accounts.acme.id });
   });
-  afterAll(async () => {
-    await t?.close();
-    await recorder?.stop();
-    await slack?.stop();
-  });
+  afterAll(() => s?.close());
 
   // The response_url is on the recorder's origin: the receiver accepts only Slack's (SLACK_API_URL's) for it.
   const command = (team: string, user: string) =>

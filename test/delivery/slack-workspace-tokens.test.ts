@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeSlackApi } from "../fakes/slack-api.ts";
-import { SlackTokenRecorder } from "../fakes/slack-token-recorder.ts";
-import { SIGNING_SECRET } from "../support/slack-requests.ts";
-import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { as, buildWorld, filing, operator, type World } from "../support/world.ts";
+import { CUSTOMER_TOKEN, startTwoWorkspaces, VENDOR_TOKEN, type TwoWorkspaces } from "../support/two-workspaces.ts";
+import { as, filing } from "../support/world.ts";
 
 /**
  * Issue 13: the delivery worker posts into a customer's workspace with that workspace's
@@ -12,35 +9,18 @@ import { as, buildWorld, filing, operator, type World } from "../support/world.t
  * recorded as refused (never retried) while triage still gets its card. (Delivery runs
  * when the test says: app.worker.runOnce().)
  */
-const VENDOR_TOKEN = "xoxb-vendor-token";
-const CUSTOMER_TOKEN = "xoxb-customer-token";
-
 describe("Slack delivery uses each workspace's own token", () => {
-  let slack: FakeSlackApi;
-  let recorder: SlackTokenRecorder;
-  let t: TestApp;
-  let w: World;
+  let s: TwoWorkspaces;
+  let slack: TwoWorkspaces["slack"];
+  let recorder: TwoWorkspaces["recorder"];
+  let t: TwoWorkspaces["t"];
+  let w: TwoWorkspaces["w"];
 
   beforeAll(async () => {
-    slack = new FakeSlackApi();
-    await slack.start();
-    recorder = new SlackTokenRecorder(slack.apiUrl);
-    await recorder.start();
-    t = await startTestApp({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: VENDOR_TOKEN, SLACK_API_URL: recorder.apiUrl, SLACK_TRIAGE_CHANNEL: "CTRIAGE" });
-    w = await buildWorld(t.app.core);
-    await t.app.core.slackInstallations.save({
-      teamId: "TCUST",
-      botUserId: "UBOTCUST",
-      installerUserId: "UADMIN",
-      secrets: JSON.stringify({ team: { id: "TCUST" }, user: { id: "UADMIN" }, bot: { token: CUSTOMER_TOKEN, userId: "UBOTCUST", id: "BCUST", scopes: ["chat:write"] }, isEnterpriseInstall: false }),
-    });
-    await t.app.core.workspaces.link(operator, { platform: "slack", tenantId: "TCUST", accountId: w.accounts.acme.id });
+    s = await startTwoWorkspaces({ SLACK_TRIAGE_CHANNEL: "CTRIAGE" });
+    ({ slack, recorder, t, w } = s);
   });
-  afterAll(async () => {
-    await t?.close();
-    await recorder?.stop();
-    await slack?.stop();
-  });
+  afterAll(() => s?.close());
 
   const posts = (channel: string) => slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === channel);
   const tokenOfPostsTo = (channel: string) =>
