@@ -7,6 +7,7 @@ import { homeFor } from "./home.ts";
 import { browseCard } from "./knowledge.ts";
 import type { Env, Outcome } from "./outcome.ts";
 import { parse } from "./values.ts";
+import { linkWorkspace, listWorkspaces, unlinkWorkspace } from "./workspaces.ts";
 
 /**
  * Every typed command, once: the words that call it (Slack's `/case …` and the words
@@ -48,6 +49,7 @@ export interface AnyCommand {
 }
 
 const command = <A>(c: Command<A>): Command<A> => c;
+const workspaceArgs = z.object({ platform: z.string().max(10).optional(), tenant: z.string().max(200), account: z.string().max(200) });
 const number = z.string().regex(/^\d{1,10}$/);
 /** As many as a chat card holds with room to spare (Slack allows 50 blocks). */
 const QUEUE_SHOWN = 20;
@@ -166,6 +168,26 @@ export const commands = {
     help: { slash: "queue", chat: "queue", does: "support staff: open cases by time to breach, each with its Open button" },
     // The core refuses anyone but staff with its own message; the card shows the 20 nearest their targets.
     run: async ({ core, ctx }) => reply(cards.buildTriageQueue(await core.serviceLevels.queue(ctx, { limit: QUEUE_SHOWN }))),
+  }),
+  linkWorkspace: command({
+    words: [/^link[- ]workspace(?:\s+(?<platform>slack|teams))?\s+(?<tenant>\S+)\s+(?<account>\S[\s\S]*)$/i],
+    args: workspaceArgs,
+    writes: true,
+    help: { slash: "link-workspace ID account", chat: "link workspace ID account", does: "support staff: a customer's Slack workspace (T…), Grid org (E…) or Teams tenant belongs to the account" },
+    run: (env, args) => linkWorkspace(env, args),
+  }),
+  unlinkWorkspace: command({
+    words: [/^unlink[- ]workspace(?:\s+(?<platform>slack|teams))?\s+(?<tenant>\S+)\s+(?<account>\S[\s\S]*)$/i],
+    args: workspaceArgs,
+    writes: true,
+    help: { slash: "unlink-workspace ID account", chat: "unlink workspace ID account", does: "support staff: end that link" },
+    run: (env, args) => unlinkWorkspace(env, args),
+  }),
+  workspaces: command({
+    words: [/^workspaces$/i],
+    args: z.object({}),
+    help: { slash: "workspaces", chat: "workspaces", does: "support staff: installed workspaces and the accounts they belong to" },
+    run: (env) => listWorkspaces(env),
   }),
   home: command({
     words: [/^home$/i],

@@ -359,6 +359,8 @@ describe("every interaction, through Slack and Teams", () => {
     sees: { slack: string; teams: string };
     /** Slack answers in a modal (a form opened from the command's trigger) rather than ephemerally. */
     slackOpens?: FormId;
+    /** Made before the words are typed, for that case's number (on each platform). */
+    prepare?(number: string): Promise<void>;
   }
 
   const commands = {
@@ -375,6 +377,14 @@ describe("every interaction, through Slack and Teams", () => {
     rcas: { by: "ada", words: () => "rcas", sees: { slack: "RCA: upload outage", teams: "RCA: upload outage" } },
     queue: { by: "eve", words: () => "queue", sees: { slack: "Triage queue by time to breach", teams: "First response" } },
     home: { by: "ada", words: () => "home", sees: { slack: "Support for Ada Acme", teams: "Support for Ada Acme" } },
+    linkWorkspace: { by: "eve", words: (n) => `link-workspace TLINK${n} Acme Media`, sees: { slack: "belongs to Acme Media", teams: "belongs to Acme Media" } },
+    unlinkWorkspace: {
+      by: "eve",
+      words: (n) => `unlink workspace TLINK${n} acme`,
+      prepare: async (n) => void (await s.t.app.core.workspaces.link(operator, { platform: "slack", tenantId: `TLINK${n}`, accountId: s.w.accounts.acme.id })),
+      sees: { slack: "no longer belongs to Acme Media", teams: "no longer belongs to Acme Media" },
+    },
+    workspaces: { by: "eve", words: () => "workspaces", sees: { slack: "Workspaces and their accounts", teams: "Workspaces and their accounts" } },
     help: { by: "ada", words: () => "help", sees: { slack: "/case new", teams: "what you can ask" } },
   } satisfies Record<CommandVerb, CommandScenario>;
 
@@ -383,6 +393,7 @@ describe("every interaction, through Slack and Teams", () => {
       const scenario: CommandScenario = commands[verb];
       it(`${verb}: typed as /case in Slack and to the bot in Teams, answers alike`, async () => {
         const onSlack = (await freshCase()).number;
+        await scenario.prepare?.(onSlack);
         const from = s.slack.calls.length;
         const typed = scenario.words(onSlack);
         const res = await sendToSlackEndpoint(s.endpoint, commandBody({ text: typed, user: slackUser(scenario.by), channel: "C1", responseUrl: s.slack.responseUrl(`every-${verb}`) }), FORM);
@@ -400,6 +411,7 @@ describe("every interaction, through Slack and Teams", () => {
         if (verb === "follow") expect(await s.t.app.db.prisma.caseThread.count({ where: { platform: "slack", channelId: "C1", caseId: (await caseRow(onSlack)).id } })).toBe(1);
 
         const onTeams = (await freshCase()).number;
+        await scenario.prepare?.(onTeams);
         const posts = connector.posts().length;
         expect((await postActivity(teamsEndpoint, message(connector.url, teamsUser(scenario.by), scenario.words(onTeams)))).status).toBe(200);
         const answers = connector.posts().slice(posts).map((p) => JSON.stringify(p.activity));
@@ -421,6 +433,34 @@ describe("every interaction, through Slack and Teams", () => {
     expect(await answer("Europe/Zurich")).toMatch(/Next update by \d\d:\d\d on \w{3} \d{1,2} \w{3}, Europe\/Zurich time/);
     // A zone the client made up is not trusted: the card falls back to the catalog's business-hours zone.
     expect(await answer("Mars/Olympus_Mons")).toMatch(/Next update by \d\d:\d\d on \w{3} \d{1,2} \w{3}, America\/New_York time/);
+  });
+
+  it("link-workspace, unlink-workspace and workspaces: a customer who types them is told only support staff may, on both platforms, and nothing is linked", async () => {
+    const refusal = "Only support staff or the operator may link workspaces to accounts.";
+    for (const words of ["link-workspace TSNEAK Acme Media", "unlink-workspace TSNEAK Globex", "workspaces"]) {
+      const from = s.slack.calls.length;
+      const res = await sendToSlackEndpoint(s.endpoint, commandBody({ text: words, user: slackUser("ada"), channel: "C1", responseUrl: s.slack.responseUrl("every-link-customer") }), FORM);
+      expect(res.status).toBe(200);
+      await expect.poll(() => res.text.includes(refusal) || JSON.stringify(s.slack.calls.slice(from)).includes(refusal), { timeout: 5000 }).toBe(true);
+      const posts = connector.posts().length;
+      expect((await postActivity(teamsEndpoint, message(connector.url, teamsUser("ada"), words))).status).toBe(200);
+      expect(connector.posts().slice(posts).map((p) => JSON.stringify(p.activity)).join("\n")).toContain(refusal);
+    }
+    expect(await s.t.app.db.prisma.workspaceLink.count({ where: { tenantId: "TSNEAK" } })).toBe(0);
+  });
+
+  it("link-workspace names the account by its name or id, and says which when the words fit several", async () => {
+    const typed = async (words: string) => {
+      const from = s.slack.calls.length;
+      const res = await sendToSlackEndpoint(s.endpoint, commandBody({ text: words, user: slackUser("eve"), channel: "C1", responseUrl: s.slack.responseUrl("every-link-names") }), FORM);
+      const said = () => res.text + JSON.stringify(s.slack.calls.slice(from).filter((c) => c.method === "respond"));
+      await expect.poll(() => said().length > 2, { timeout: 5000 }).toBe(true);
+      return said();
+    };
+    expect(await typed(`link-workspace EGRID1 ${s.w.accounts.globex.id}`)).toContain("EGRID1 belongs to Globex Corp");
+    expect(await typed("link-workspace TAMBIG Department")).toContain("names more than one account (History Department, Physics Department)");
+    expect(await typed("link-workspace TNONE Nobody Inc")).toMatch(/No account is named .{0,2}Nobody Inc/);
+    expect(await s.t.app.db.prisma.workspaceLink.findMany({ where: { tenantId: { in: ["EGRID1", "TAMBIG", "TNONE"] } }, select: { tenantId: true, accountId: true } })).toEqual([{ tenantId: "EGRID1", accountId: s.w.accounts.globex.id }]);
   });
 
   it("queue: a customer who types it is told only support staff see it, on both platforms, and sees no case of the queue", async () => {

@@ -16,3 +16,6 @@ export const workspaceLinkSchema = z.object({
 export type WorkspaceLinkInput = z.input<typeof workspaceLinkSchema>;
 
 export const listWorkspaceLinksSchema = z.object({ accountId: z.uuid({ error: "Choose an account." }).optional() });
+
+/** An account as staff type it in chat: its name (or part of it) or its id. */
+export const accountNameSchema = z.string({ error: "Name the account." }).trim().min(1, "Name the account.").max(200, "An account name is at most 200 characters.");

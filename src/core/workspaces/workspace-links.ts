@@ -8,7 +8,9 @@ import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { ownWorkspaces } from "./own-workspaces.ts";
-import { listWorkspaceLinksSchema, workspaceLinkSchema } from "./schemas.ts";
+import { accountNameSchema, listWorkspaceLinksSchema, workspaceLinkSchema } from "./schemas.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface WorkspaceLinkView {
   platform: "slack" | "teams";
@@ -78,6 +80,27 @@ export function createWorkspaceLinks(deps: CoreDeps) {
         await recordAudit(db, { accountId: input.accountId, actor, action: "workspace.unlinked", changes: { platform: input.platform, tenantId: input.tenantId, identitiesRemoved: identities }, source: ctx.source, at: deps.clock.now() });
         return { identitiesRemoved: identities };
       }),
+
+    /**
+     * The account a staff member named in chat (`/case link-workspace T… Acme`): its id, or
+     * its name (exact, any case; else the one account whose name contains the words).
+     * Staff and the operator only, checked before anything is looked up, so a customer
+     * who types it learns only that they may not.
+     */
+    resolveAccount: async (ctx: Ctx, raw: string): Promise<{ id: string; name: string }> => {
+      assertMayLink(await loadActor(deps.prisma, ctx.actor));
+      const typed = parseInput(accountNameSchema, raw);
+      if (UUID.test(typed)) {
+        const byId = await deps.prisma.account.findUnique({ where: { id: typed }, select: { id: true, name: true } });
+        if (byId) return byId;
+      }
+      const exact = await deps.prisma.account.findMany({ where: { name: { equals: typed, mode: "insensitive" } }, select: { id: true, name: true }, take: 2 });
+      if (exact.length === 1) return exact[0]!;
+      const near = exact.length ? exact : await deps.prisma.account.findMany({ where: { name: { contains: typed, mode: "insensitive" } }, select: { id: true, name: true }, orderBy: { name: "asc" }, take: 6 });
+      if (near.length === 1) return near[0]!;
+      if (near.length === 0) throw new CaseError("NOT_FOUND", { field: "accountId", message: `No account is named "${typed}". Type its name as the account list shows it, or its id.` });
+      throw new CaseError("VALIDATION", { field: "accountId", message: `"${typed}" names more than one account (${near.slice(0, 5).map((a) => a.name).join(", ")}): type the whole name or the id.` });
+    },
 
     /** Every link (or one account's), for the operator's and staff's view. */
     list: async (ctx: Ctx, raw: z.input<typeof listWorkspaceLinksSchema> = {}): Promise<WorkspaceLinkView[]> => {
