@@ -93,7 +93,7 @@ export function buildCaseCard(view: CaseView, catalog: Catalog, options: { maxCo
     blocks: [
       { type: "heading", text: caseTitle(view) },
       caseFacts(view, catalog),
-      ...promiseBlocks(view.promise, catalog, options.timeZone),
+      ...promiseBlocks(view.promise, catalog, options.timeZone ?? view.promise?.timeZone),
       ...stateNotes(view, catalog),
       ...latestComments(view, options.maxComments ?? 5),
       { type: "actions", actions },

@@ -55,7 +55,7 @@ export function buildEscalationForm(input: {
 export function buildEscalationAck(result: EscalationResult, catalog: Catalog, options: { timeZone?: string } = {}): MessageCard {
   const escalation = result.case.escalations.find((e) => e.id === result.escalationId);
   const reason = escalation ? escalation.reasonLabel : "";
-  const by = result.case.promise ? `, by ${formatPromiseTime(result.case.promise.nextUpdateBy, promiseTimeZone(catalog, options.timeZone))}` : "";
+  const by = result.case.promise ? `, by ${formatPromiseTime(result.case.promise.nextUpdateBy, promiseTimeZone(catalog, options.timeZone ?? result.case.promise.timeZone))}` : "";
   return {
     surface: "message",
     summary: `Escalation of case ${result.case.number} received. Next update: ${result.acknowledgement}`,

@@ -1,6 +1,7 @@
 import type { Catalog } from "../core/catalog.ts";
 import type { ServiceLevelClock } from "../core/sla/view.ts";
 import { serviceLevelsOf } from "../core/sla/targets.ts";
+import { isTimeZone } from "../core/time-zone.ts";
 import { formatTime } from "./labels.ts";
 import type { Block, Tone } from "./model.ts";
 
@@ -48,22 +49,11 @@ export function staffServiceLevelBlocks(clocks: ServiceLevelClock[] | undefined)
 }
 
 /**
- * The time zone a promise is told in: the reader's when the platform gave one, else the
- * vendor's business-hours zone from the catalog (the zone the targets are kept in).
+ * The time zone a promise is told in: the reader's (the platform's, with the request, or
+ * the one the core knows for them or their account), else the vendor's business-hours zone from the catalog (the zone the targets are kept in).
  */
 export function promiseTimeZone(catalog: Catalog, readerTimeZone?: string): string {
   return readerTimeZone && isTimeZone(readerTimeZone) ? readerTimeZone : serviceLevelsOf(catalog).businessHours.timeZone;
-}
-
-/** The client sends the reader's zone: one Intl does not know falls back to the vendor's rather than failing the card. */
-function isTimeZone(zone: string): boolean {
-  if (zone.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** "14:30 on Thu 5 Mar, America/New_York time": the hour first, as promised, with the day and zone so it cannot be misread. */
@@ -75,7 +65,7 @@ export function formatPromiseTime(at: Date, timeZone: string): string {
 }
 
 /** The customer's promise line, or nothing when no update is owed. */
-export function promiseBlocks(promise: { nextUpdateBy: Date } | null | undefined, catalog: Catalog, readerTimeZone?: string): Block[] {
+export function promiseBlocks(promise: { nextUpdateBy: Date; timeZone?: string } | null | undefined, catalog: Catalog, readerTimeZone?: string): Block[] {
   if (!promise) return [];
   return [{ type: "context", text: `Next update by ${formatPromiseTime(promise.nextUpdateBy, promiseTimeZone(catalog, readerTimeZone))}.` }];
 }

@@ -28,7 +28,8 @@ const HELP = `carebot operator CLI
                        names the channels (written to .env), says what is left to do
     [--platform slack|teams --tenant T --user U --email E --name N --role manager|engineer]
     [--triage C --oncall C --management C] [--env-file F] [--yes: ask nothing]
-  account create --name N --type standard|parent|sub [--parent ID] --seats N --csm NAME [--csm-email E]
+  account create --name N --type standard|parent|sub [--parent ID] --seats N --csm NAME [--csm-email E] [--time-zone Z]
+  account time-zone ID ZONE|none   the zone its customers' promises are told in when theirs is unknown
   account list
   account show ID
   contact create --account ID --name N --email E [--phone P]
@@ -62,7 +63,7 @@ command and stops it after. (With EMBEDDED_DATABASE=pglite, stop the server firs
 
 const options = {
   name: { type: "string" }, type: { type: "string" }, parent: { type: "string" }, seats: { type: "string" },
-  csm: { type: "string" }, "csm-email": { type: "string" }, account: { type: "string" }, email: { type: "string" },
+  csm: { type: "string" }, "csm-email": { type: "string" }, "time-zone": { type: "string" }, account: { type: "string" }, email: { type: "string" },
   phone: { type: "string" }, role: { type: "string" }, channel: { type: "string" }, partner: { type: "string" },
   person: { type: "string" }, platform: { type: "string" }, tenant: { type: "string" }, user: { type: "string" },
   view: { type: "string" }, page: { type: "string" }, "page-size": { type: "string" }, json: { type: "boolean" },
@@ -89,8 +90,13 @@ async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values,
   switch (`${group} ${verb ?? ""}`.trim()) {
     case "account create":
       return d.createAccount(operator, {
-        name: v.name!, type: v.type?.toUpperCase() as "STANDARD", parentId: v.parent, seatLimit: Number(v.seats), csmName: v.csm!, csmEmail: v["csm-email"],
+        name: v.name!, type: v.type?.toUpperCase() as "STANDARD", parentId: v.parent, seatLimit: Number(v.seats), csmName: v.csm!, csmEmail: v["csm-email"], timeZone: v["time-zone"],
       });
+    case "account time-zone": {
+      const zone = more[0];
+      const account = await d.setAccountTimeZone(operator, arg ?? "", { timeZone: zone === "none" ? null : (zone ?? "") });
+      return { account, text: `${account.name}: promises told in ${account.timeZone ?? "the vendor's business-hours zone"} when the reader's own zone is unknown.` };
+    }
     case "account list": {
       const accounts = await d.listAccounts(operator);
       return { accounts, text: table(accounts, ["id", "type", "seatLimit", "csmName", "name"]) };

@@ -1,5 +1,5 @@
 import { resealCredentials, type ResealResult } from "./crypto/reseal.ts";
-import { linkChatIdentityByEmail, type ActorRef, type ChatRef } from "./accounts/actors.ts";
+import { linkChatIdentityByEmail, type ActorRef, type ChatProfile, type ChatRef } from "./accounts/actors.ts";
 import { createDirectory, type Directory } from "./accounts/directory.ts";
 import { createAttachments, type Attachments } from "./attachments/attachments.ts";
 import { createInboundEmail, type InboundEmail } from "./inbound-email.ts";
@@ -66,9 +66,9 @@ export interface Core {
   /**
    * The actor of a verified chat identity, resolved with the person and their place in
    * one statement on each call; a first-time user is linked by the email their platform
-   * reports (`lookupEmail` runs only then).
+   * reports (`lookupProfile` runs only then; a time zone it reports is kept too).
    */
-  chatActor(ref: ChatRef, lookupEmail: () => Promise<string | undefined>): ActorRef;
+  chatActor(ref: ChatRef, lookupProfile: () => Promise<string | ChatProfile | undefined>): ActorRef;
   /** True the first time a platform delivery id (Slack event_id, Teams activity id) is seen. */
   firstDelivery(platform: "slack" | "teams", eventId: string): Promise<boolean>;
   /** Cases, accounts and contacts the actor may see that match. */
@@ -117,9 +117,9 @@ export function createCore(deps: CoreDeps): Core {
     publications: createPublications(deps),
     knowledge: createKnowledge(deps),
     outbox: createOutbox(deps, bell),
-    chatActor: (ref, lookupEmail) => ({
+    chatActor: (ref, lookupProfile) => ({
       chat: ref,
-      link: async (db) => linkChatIdentityByEmail(db, ref, await lookupEmail(), deps.clock.now(), ownWorkspaces(deps)),
+      link: async (db) => linkChatIdentityByEmail(db, ref, await lookupProfile(), deps.clock.now(), ownWorkspaces(deps)),
     }),
     firstDelivery: (platform, eventId) => firstDelivery(deps, platform, eventId),
     email: { inbound: createInboundEmail(deps, attachments), attachments, preferences: createEmailPreferences(deps) },

@@ -16,6 +16,8 @@ export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
   /** Slack user id -> email, as users.info reports it. */
   readonly emails = new Map<string, string>();
+  /** Slack user id -> IANA time zone, as users.info reports it (`tz`). */
+  readonly timeZones = new Map<string, string>();
   #server?: Server;
   #ts = 1_700_000_000_000_100;
   #failures: { method: string; status: number; retryAfter?: number }[] = [];
@@ -116,7 +118,8 @@ export class FakeSlackApi {
         return { ok: true, url: this.socketUrl };
       case "users.info": {
         const email = this.emails.get(String(args.user));
-        return { ok: true, user: { id: args.user, profile: email ? { email } : {} } };
+        const tz = this.timeZones.get(String(args.user));
+        return { ok: true, user: { id: args.user, ...(tz ? { tz } : {}), profile: email ? { email } : {} } };
       }
       default:
         return { ok: true };

@@ -13,6 +13,7 @@ import { registerEvents } from "./events.ts";
 import { workspaceAuthorize } from "./authorize.ts";
 import { declareOwnSlackWorkspace } from "./own-workspace.ts";
 import { registerUninstallEvents } from "./uninstall.ts";
+import { registerUserChange } from "./user-change.ts";
 import { createSlackReceiver } from "./receiver.ts";
 import { registerViews } from "./views.ts";
 
@@ -64,6 +65,7 @@ export async function startSlackAdapter(options: { config: Config; core: Core; l
   registerActions(app, core, interactions, logger);
   registerEvents(app, core, interactions, logger);
   registerUninstallEvents(app, core, logger);
+  registerUserChange(app, core, logger);
   app.error(async (error) => {
     // Over HTTP the receiver answers a failure (500 for an event, so Slack retries) and logs it with a reference.
     if (!socketMode) throw error;

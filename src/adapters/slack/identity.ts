@@ -10,5 +10,10 @@ import type { Core, Ctx } from "../../core/index.ts";
  */
 export function slackCtx(core: Core, client: WebClient, teamId: string, userId: string): Ctx {
   const ref = { platform: "slack" as const, tenantId: teamId, userId };
-  return { actor: core.chatActor(ref, async () => (await client.users.info({ user: userId })).user?.profile?.email), source: "slack" };
+  return { actor: core.chatActor(ref, async () => profileOf((await client.users.info({ user: userId })).user)), source: "slack" };
+}
+
+/** What users.info tells of a first-time user: their email, and their time zone (`tz`), kept for their promises. */
+function profileOf(user: { tz?: string; profile?: { email?: string } } | undefined): { email?: string; timeZone?: string } {
+  return { email: user?.profile?.email, timeZone: user?.tz };
 }

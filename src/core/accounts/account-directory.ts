@@ -10,7 +10,7 @@ import { parseInput } from "../validation.ts";
 import { loadActor } from "./actors.ts";
 import { assertAdmin, directoryContext, existingId } from "./directory-rules.ts";
 import { canOnAccount } from "./policy.ts";
-import { createAccountSchema, editAccountSchema, idSchema } from "./schemas.ts";
+import { accountTimeZoneSchema, createAccountSchema, editAccountSchema, idSchema } from "./schemas.ts";
 
 export interface AccountView {
   id: string;
@@ -89,6 +89,24 @@ export function createAccountDirectory(deps: CoreDeps) {
         const at = now();
         const account = await db.account.update({ where: { id: accountId }, data: { name: input.name, updatedAt: at } });
         await recordAudit(db, { accountId, actor, action: "account.edited", changes: { name: [before.name, input.name] }, source: ctx.source, at });
+        return account;
+      }),
+
+    /**
+     * Sets the zone the account's customer promises are told in when the reader's own is
+     * unknown (a card posted to a shared thread, a contact who never said); null: the vendor's.
+     */
+    setAccountTimeZone: (ctx: Ctx, rawId: string, raw: z.input<typeof accountTimeZoneSchema>) =>
+      tx(async (db) => {
+        const accountId = existingId(rawId, "accountId");
+        const { timeZone } = parseInput(accountTimeZoneSchema, raw);
+        const actor = await loadActor(db, ctx.actor);
+        if (!canOnAccount(actor, "view", accountId)) throw new CaseError("NOT_FOUND", { field: "accountId" });
+        if (!canOnAccount(actor, "edit", accountId)) throw new CaseError("FORBIDDEN");
+        const before = await db.account.findUniqueOrThrow({ where: { id: accountId }, select: { timeZone: true } });
+        const at = now();
+        const account = await db.account.update({ where: { id: accountId }, data: { timeZone, updatedAt: at } });
+        await recordAudit(db, { accountId, actor, action: "account.time_zone", changes: { timeZone: [before.timeZone, timeZone] }, source: ctx.source, at });
         return account;
       }),
 

@@ -4,6 +4,7 @@ import { recordAudit } from "../audit.ts";
 import { LinkFirst } from "../db/link-first.ts";
 import type { Tx } from "../db/tx.ts";
 import { CaseError } from "../errors.ts";
+import { isTimeZone } from "../time-zone.ts";
 import type { OwnWorkspaces } from "../workspaces/own-workspaces.ts";
 import type { AccountPlace, Actor } from "./policy.ts";
 
@@ -51,6 +52,8 @@ type PersonRow = {
   parentId: string | null;
   childIds: string[] | null;
   siblingIds: string[] | null;
+  /** The reader's own zone (their chat identity's), else their account's: customer promises are told in it. */
+  timeZone: string | null;
 };
 
 const PERSON_COLUMNS = Prisma.sql`
@@ -58,6 +61,10 @@ const PERSON_COLUMNS = Prisma.sql`
   a."id"::text AS "accountId", a."type"::text AS "accountType", a."parentId"::text AS "parentId",
   CASE WHEN a."type" = 'PARENT' THEN ARRAY(SELECT c."id"::text FROM "Account" c WHERE c."parentId" = a."id" ORDER BY c."id") END AS "childIds",
   CASE WHEN a."type" = 'SUB' THEN ARRAY(SELECT s."id"::text FROM "Account" s WHERE s."parentId" = a."parentId" AND s."id" <> a."id" ORDER BY s."id") END AS "siblingIds"`;
+
+/** The zone columns: the chat identity's when the actor came by one, else the account's. */
+const accountZone = Prisma.sql`a."timeZone" AS "timeZone"`;
+const identityZone = Prisma.sql`coalesce(ci."timeZone", a."timeZone") AS "timeZone"`;
 
 function toActor(person: PersonRow | undefined): Actor {
   if (!person || !person.active) throw new CaseError("UNKNOWN_USER");
@@ -71,7 +78,7 @@ function toActor(person: PersonRow | undefined): Actor {
     case "CONTACT": {
       if (!person.accountId || !person.accountType) throw new CaseError("UNKNOWN_USER");
       const place: AccountPlace = { accountId: person.accountId, type: person.accountType, parentId: person.parentId, childIds: person.childIds ?? [], siblingIds: person.siblingIds ?? [] };
-      return { kind: "contact", personId: person.id, name: person.name, place, phone: person.phone };
+      return { kind: "contact", personId: person.id, name: person.name, place, phone: person.phone, timeZone: person.timeZone };
     }
   }
 }
@@ -91,7 +98,7 @@ export async function loadActor(db: PrismaClient | Tx, ref: ActorRef): Promise<A
   if ("system" in ref) return { kind: "system" };
   if ("chat" in ref) {
     const [person] = await db.$queryRaw<PersonRow[]>`
-      SELECT ${PERSON_COLUMNS}
+      SELECT ${PERSON_COLUMNS}, ${identityZone}
       FROM "ChatIdentity" ci JOIN "Person" p ON p."id" = ci."personId" LEFT JOIN "Account" a ON a."id" = p."accountId"
       WHERE ci."platform" = ${ref.chat.platform}::"Platform" AND ci."tenantId" = ${ref.chat.tenantId} AND ci."userId" = ${ref.chat.userId}`;
     if (person) return toActor(person);
@@ -100,11 +107,13 @@ export async function loadActor(db: PrismaClient | Tx, ref: ActorRef): Promise<A
     // transaction holds a connection (on the embedded database, its only one). Inside
     // one, inTransaction links first and runs the transaction again.
     if (isTransaction(db)) throw new LinkFirst(ref.link);
-    return loadActor(db, await ref.link(db));
+    await ref.link(db);
+    // Read back through the identity just linked, so the actor carries its time zone.
+    return loadActor(db, { chat: ref.chat });
   }
   if (!UUID.test(ref.personId)) throw new CaseError("UNKNOWN_USER");
   const [person] = await db.$queryRaw<PersonRow[]>`
-    SELECT ${PERSON_COLUMNS}
+    SELECT ${PERSON_COLUMNS}, ${accountZone}
     FROM "Person" p LEFT JOIN "Account" a ON a."id" = p."accountId"
     WHERE p."id" = ${ref.personId}::uuid`;
   return toActor(person);
@@ -145,7 +154,13 @@ export function workspaceNotLinked(platform: ChatRef["platform"]): string {
  * Concurrent first requests of one user all succeed: the insert ignores a row another
  * request made a moment earlier, and the identity is read back either way.
  */
-export async function linkChatIdentityByEmail(db: PrismaClient | Tx, ref: ChatRef, rawEmail: string | undefined, at: Date, own: OwnWorkspaces): Promise<{ personId: string }> {
+/** What a chat platform reports about a first-time user: their email, and their time zone when it tells one. */
+export type ChatProfile = { email?: string; timeZone?: string };
+
+export async function linkChatIdentityByEmail(db: PrismaClient | Tx, ref: ChatRef, reported: string | ChatProfile | undefined, at: Date, own: OwnWorkspaces): Promise<{ personId: string }> {
+  const profile: ChatProfile = typeof reported === "string" ? { email: reported } : (reported ?? {});
+  const rawEmail = profile.email;
+  const timeZone = profile.timeZone && isTimeZone(profile.timeZone) ? profile.timeZone : null;
   // Outside the vendor's own workspaces, an email is trusted only for the accounts the
   // user's workspace is linked to (an admin of any workspace can give a user any address).
   // Asked before the email, so an unlinked workspace learns nothing about who exists.
@@ -157,8 +172,8 @@ export async function linkChatIdentityByEmail(db: PrismaClient | Tx, ref: ChatRe
   // A link to a parent account covers its sub-accounts' contacts too.
   if (linked && !linked.some((id) => id === person.accountId || id === person.account?.parentId)) throw new CaseError("UNKNOWN_USER");
   const inserted = await db.$executeRaw`
-    INSERT INTO "ChatIdentity" ("id", "platform", "tenantId", "userId", "personId", "createdAt")
-    VALUES (${randomUUID()}::uuid, ${ref.platform}::"Platform", ${ref.tenantId}, ${ref.userId}, ${person.id}::uuid, ${at})
+    INSERT INTO "ChatIdentity" ("id", "platform", "tenantId", "userId", "personId", "timeZone", "createdAt")
+    VALUES (${randomUUID()}::uuid, ${ref.platform}::"Platform", ${ref.tenantId}, ${ref.userId}, ${person.id}::uuid, ${timeZone}, ${at})
     ON CONFLICT DO NOTHING`;
   if (inserted === 1) {
     await recordAudit(db as Tx, { accountId: person.accountId ?? undefined, actor: { kind: "system" }, action: "identity.linked_by_email", changes: { personId: person.id, platform: ref.platform, userId: ref.userId }, source: ref.platform, at });

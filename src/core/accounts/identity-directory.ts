@@ -5,7 +5,8 @@ import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { ownWorkspaces } from "../workspaces/own-workspaces.ts";
-import { linkChatIdentityByEmail, loadActor } from "./actors.ts";
+import { linkChatIdentityByEmail, loadActor, type ChatRef } from "./actors.ts";
+import { isTimeZone } from "../time-zone.ts";
 import { assertAdmin, directoryContext } from "./directory-rules.ts";
 import { linkIdentitySchema, resolveChatUserSchema } from "./schemas.ts";
 
@@ -50,6 +51,17 @@ export function createIdentityDirectory(deps: CoreDeps) {
         // others' insert (ON CONFLICT DO NOTHING, then read) instead of failing on it.
         return linkChatIdentityByEmail(db, ref, email, now(), ownWorkspaces(deps));
       }),
+
+    /**
+     * A chat user's platform reports a new time zone (Slack's signed `user_change`):
+     * kept on their identity so their promises are told in it. An identity nobody linked
+     * is left alone (nothing is created for a stranger); an unknown zone is ignored.
+     */
+    noteChatTimeZone: async (ref: ChatRef, timeZone: string): Promise<boolean> => {
+      if (!isTimeZone(timeZone)) return false;
+      const changed = await deps.prisma.chatIdentity.updateMany({ where: { platform: ref.platform, tenantId: ref.tenantId, userId: ref.userId }, data: { timeZone } });
+      return changed.count > 0;
+    },
   };
 }
 

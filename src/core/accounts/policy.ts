@@ -23,7 +23,7 @@ export interface AccountPlace {
 
 export type Actor =
   /** `phone` is the contact's own, the default phone of the cases they file. */
-  | { kind: "contact"; personId: string; name: string; place: AccountPlace; phone?: string | null }
+  | { kind: "contact"; personId: string; name: string; place: AccountPlace; phone?: string | null; timeZone?: string | null }
   | { kind: "staff"; personId: string; name: string; role: "ENGINEER" | "MANAGER" }
   | { kind: "partner"; personId: string; name: string; partnerId: string }
   | { kind: "operator" }

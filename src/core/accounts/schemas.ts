@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "../time-zone.ts";
 
 const name = z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(200, "Keep the name to at most 200 characters.");
 const email = z
@@ -6,6 +7,9 @@ const email = z
   .trim()
   .toLowerCase()
   .pipe(z.email({ error: "Enter a valid email address." }).max(254));
+
+/** An IANA zone, e.g. "Europe/Berlin": promises to the account's customers are told in it. */
+const timeZone = z.string().trim().refine(isTimeZone, "Name an IANA time zone, e.g. Europe/Berlin or America/New_York.");
 
 export const createAccountSchema = z
   .object({
@@ -15,6 +19,7 @@ export const createAccountSchema = z
     seatLimit: z.coerce.number().int().min(1, "An account needs at least one seat.").max(100_000),
     csmName: z.string({ error: "Name the Customer Success Manager." }).trim().min(1, "Name the Customer Success Manager.").max(200, "Keep the name to at most 200 characters."),
     csmEmail: email.optional(),
+    timeZone: timeZone.optional(),
   })
   .refine((a) => (a.type === "SUB") === (a.parentId !== undefined), {
     message: "A sub-account needs a parent account; other accounts have none.",
@@ -53,6 +58,9 @@ export const resolveChatUserSchema = chatIdentitySchema.extend({ email: z.string
 export const linkIdentitySchema = chatIdentitySchema.extend({ personId: z.uuid() });
 
 export const editAccountSchema = z.object({ name });
+
+/** The zone an account's customer promises are told in when the reader's own is unknown; null: the vendor's. */
+export const accountTimeZoneSchema = z.object({ timeZone: timeZone.nullable() });
 
 export const contactActiveSchema = z.object({ personId: z.uuid({ error: "Choose a contact." }), active: z.boolean() });
 

@@ -36,7 +36,7 @@ export function caseWhere(ref: CaseRef, field = "case"): Prisma.CaseWhereUniqueI
 export async function readFullCase(db: PrismaClient | Tx, where: Prisma.CaseWhereUniqueInput): Promise<FullCaseRow | null> {
   const [row] = await db.$queryRaw<RawFullCase[]>`
     SELECT c.*,
-      json_build_object('id', a."id", 'name', a."name") AS "account",
+      json_build_object('id', a."id", 'name', a."name", 'timeZone', a."timeZone") AS "account",
       json_build_object('id', ct."id", 'name', ct."name", 'email', ct."email") AS "contact",
       CASE WHEN o."id" IS NULL THEN NULL ELSE json_build_object('id', o."id", 'name', o."name") END AS "owner",
       CASE WHEN pt."id" IS NULL THEN NULL ELSE json_build_object('id', pt."id", 'name', pt."name") END AS "partner",

@@ -11,7 +11,7 @@ import { customerPromise, staffServiceLevel, type ServiceLevelClock } from "../s
  * internal notes, priority and partner notes' internals are vendor-side only.
  */
 export const caseInclude = {
-  account: { select: { id: true, name: true } },
+  account: { select: { id: true, name: true, timeZone: true } },
   contact: { select: { id: true, name: true, email: true } },
   owner: { select: { id: true, name: true } },
   partner: { select: { id: true, name: true } },
@@ -111,7 +111,7 @@ export interface CaseView extends CaseSummary {
   /** Internal, vendor staff only: the running service-level clocks, soonest first (src/core/sla/view.ts). */
   serviceLevel?: ServiceLevelClock[];
   /** The customer's promise, "next update by …"; null when none is owed. */
-  promise?: { nextUpdateBy: Date } | null;
+  promise?: { nextUpdateBy: Date; timeZone?: string } | null;
   /** Files on the case, oldest first (those of internal notes for vendor staff only); set by every full case read. */
   attachments?: AttachmentView[];
 }
@@ -234,6 +234,15 @@ export function toCaseView(
     escalations: escalations.map((e) => toEscalationView(e, catalog)),
     actions: allowedActions(actor, row, now, catalog),
     ...(vendor ? { serviceLevel: staffServiceLevel(row, now) } : {}),
-    promise: customerPromise(row),
+    promise: customerPromise(row, readerTimeZone(actor, row)),
   };
+}
+
+/**
+ * The zone a customer's promise is told in when the platform did not give one with the
+ * request: the reader's own (their chat identity's, else their account's), else, for a
+ * card posted where several people read it, the case's account's.
+ */
+function readerTimeZone(actor: Actor, row: CaseRow): string | undefined {
+  return (actor.kind === "contact" ? actor.timeZone : undefined) ?? row.account.timeZone ?? undefined;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { caseTypeSchema } from "../cases/schemas.ts";
 import type { SeverityLevel } from "../cases/schemas.ts";
 import type { BusinessCalendar, HoursKind } from "./business-time.ts";
+import { isTimeZone } from "../time-zone.ts";
 
 /**
  * Service levels, from the catalog's `serviceLevels` key: how soon staff answer a new
@@ -44,15 +45,6 @@ export type TargetOverrides = z.infer<typeof overlaySetSchema>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time is "HH:mm", e.g. "09:00"');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a holiday is a date "yyyy-MM-dd"');
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const DEFAULT_SEVERITY_TARGETS: Record<SeverityLevel, SeverityTargets> = {
   // S1 runs around the clock: first response within 1 hour, an update every 2 hours while In Progress,

@@ -37,7 +37,7 @@ export function staffServiceLevel(c: Stored, now: Date): ServiceLevelClock[] {
 }
 
 /** The customer's promise: "next update by 14:30" (cards show it in the reader's time zone). Null when none is owed. */
-export function customerPromise(c: Stored): { nextUpdateBy: Date } | null {
+export function customerPromise(c: Stored, timeZone?: string): { nextUpdateBy: Date; timeZone?: string } | null {
   if (c.status === "CLOSED" || c.nextUpdateDueAt === null) return null;
-  return { nextUpdateBy: c.nextUpdateDueAt };
+  return timeZone ? { nextUpdateBy: c.nextUpdateDueAt, timeZone } : { nextUpdateBy: c.nextUpdateDueAt };
 }
