@@ -104,6 +104,12 @@ export const envSchema = z.object({
    * sends only to loopback. See src/adapters/teams/service-url.ts.
    */
   TEAMS_SERVICE_URL_HOSTS: z.string().optional(),
+  /**
+   * Hosts Teams files may be downloaded from besides SharePoint/OneDrive (*.sharepoint.com),
+   * comma-separated, "*.domain" allowed (a sovereign cloud's SharePoint, a test server).
+   * See src/adapters/teams/file-download.ts.
+   */
+  TEAMS_FILE_HOSTS: z.string().optional(),
   /** Conversation ids of Teams channels: triage, engineer escalations, management escalations. */
   TEAMS_TRIAGE_CHANNEL: z.string().optional(),
   TEAMS_ONCALL_CHANNEL: z.string().optional(),

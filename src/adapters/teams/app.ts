@@ -9,6 +9,7 @@ import { HttpRefusal, readBody, sendJson, type HttpServer } from "../http/server
 import { createRateLimiter } from "../shared/rate-limit.ts";
 import { activitySchema, unstorablePath } from "./activity.ts";
 import { CareBot } from "./bot.ts";
+import { fileHostPolicy } from "./file-download.ts";
 import { claimMatches, serviceUrlPolicy, serviceUrlProblem } from "./service-url.ts";
 import { TurnRefused } from "./turn-limits.ts";
 
@@ -111,7 +112,7 @@ export function startTeamsAdapter(options: { config: Config; core: Core; logger:
   const adapter = createTeamsCloudAdapter(config);
   const serviceUrls = serviceUrlPolicy(config);
   const limiter = createRateLimiter({ limits: rateLimitsFromConfig(config) });
-  const bot = new CareBot({ core, logger, limiter, serviceUrls });
+  const bot = new CareBot({ core, logger, limiter, serviceUrls, fileHosts: fileHostPolicy(config) });
   // NOTE: no adapter.onTurnError. botbuilder's runMiddleware (botAdapter.js) hands a turn's
   // error to onTurnError when one is set, and the turn then ends as a success: a message whose
   // comment was never written would be answered 200, and Teams would not deliver it again.

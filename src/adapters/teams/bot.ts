@@ -14,6 +14,7 @@ import { createInteractions } from "../../interactions/index.ts";
 import type { Logger } from "../../logger.ts";
 import type { RateLimiter } from "../shared/rate-limit.ts";
 import { rememberConversation } from "./conversation.ts";
+import type { FileHostPolicy } from "./file-download.ts";
 import { fetchDialog, messageActionDialog, submitDialog } from "./dialogs.ts";
 import { execute } from "./execute.ts";
 import { greetOnInstall } from "./install.ts";
@@ -47,10 +48,10 @@ export class CareBot extends TeamsActivityHandler {
   private readonly limiter: RateLimiter;
   private readonly serviceUrls: ServiceUrlPolicy;
 
-  constructor(options: { core: Core; logger: Logger; limiter: RateLimiter; serviceUrls: ServiceUrlPolicy }) {
+  constructor(options: { core: Core; logger: Logger; limiter: RateLimiter; serviceUrls: ServiceUrlPolicy; fileHosts: FileHostPolicy }) {
     super();
-    const { core, logger } = options;
-    this.deps = { core, logger, interactions: createInteractions(core, logger) };
+    const { core, logger, fileHosts } = options;
+    this.deps = { core, logger, interactions: createInteractions(core, logger), fileHosts };
     this.limiter = options.limiter;
     this.serviceUrls = options.serviceUrls;
     this.onMessage(async (context, next) => {

@@ -5,6 +5,7 @@ import { isRetryable, toCaseError } from "../../core/errors.ts";
 import type { FollowedThread } from "../../core/follow/threads.ts";
 import type { Ctx } from "../../core/index.ts";
 import { reopenOffer, redrawnCard, type Outcome } from "../../interactions/index.ts";
+import { receivePersonalFiles, sentFiles, withSharedFileLinks } from "./attachments.ts";
 import { deliveryIdOf, threadOf } from "./conversation.ts";
 import { teamsCtx, teamsUser } from "./identity.ts";
 import { attachment } from "./teams-cards.ts";
@@ -29,7 +30,9 @@ export async function answerMessage(deps: TeamsDeps, context: TurnContext): Prom
     try {
       thread = await deps.core.threads.caseOfThread({ platform: "teams", channelId, threadId });
       if (thread) {
-        if (text) await commentInThread(deps, context, thread, text, deliveryId);
+        // A file shared in the thread is recorded by name and SharePoint link (attachments.ts).
+        const body = withSharedFileLinks(text, a);
+        if (body) await commentInThread(deps, context, thread, body, deliveryId);
         return;
       }
     } catch (error) {
@@ -39,6 +42,7 @@ export async function answerMessage(deps: TeamsDeps, context: TurnContext): Prom
       return;
     }
   }
+  if (a.conversation.conversationType === "personal" && sentFiles(a).length) return receivePersonalFiles(deps, context, text, deliveryId, mayWrite);
   const ctx = teamsCtx(deps.core, context);
   const outcome = await deps.interactions.type(ctx, text, { channel: channelId, deliveryId, forms: "inline", timeZone: context.activity.localTimezone });
   if (outcome.kind === "refused" && mayWrite && isRetryable(outcome.failure.code)) throw outcome.failure;

@@ -1,0 +1,200 @@
+import { randomBytes } from "node:crypto";
+import JSZip from "jszip";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHttpServer, type HttpServer } from "../../src/adapters/http/server.ts";
+import type { Ctx } from "../../src/core/index.ts";
+import { fileLink } from "../../src/files/file-links.ts";
+import { routeFiles } from "../../src/files/route.ts";
+// @ts-expect-error: a plain .mjs script without types
+import { buildTeamsPackage } from "../../scripts/teams-package.mjs";
+import { FakeBotConnector, type ConnectorCall } from "../fakes/bot-connector.ts";
+import { FakeFileHost } from "../fakes/file-host.ts";
+import { channelConversation, message, PERSONAL, postActivity, TENANT, type TeamsUser } from "../support/teams-activities.ts";
+import { startTestApp, type TestApp } from "../support/test-app.ts";
+import { buildWorld, filing, operator, type World } from "../support/world.ts";
+
+/**
+ * Files Teams users send reach the case: in a personal chat the bot downloads the file
+ * Teams put in the sender's OneDrive (only from a trusted host, within the size limit)
+ * and attaches it to the case the message names or the one the sender last opened; in a
+ * channel thread that follows a case, a shared file is recorded by its name and
+ * SharePoint link. Everything goes through /api/messages as Teams sends it.
+ * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/bots-filesv4
+ */
+const ada: TeamsUser = { id: "29:ada", aadObjectId: "aad-ada", name: "Ada Acme" };
+const alan: TeamsUser = { id: "29:alan", aadObjectId: "aad-alan", name: "Alan Acme" };
+const MB = 1024 * 1024;
+
+/** A file as Teams attaches it to a personal-chat message (supportsFiles: true). */
+function downloadInfo(name: string, downloadUrl: string) {
+  return {
+    contentType: "application/vnd.microsoft.teams.file.download.info",
+    contentUrl: `https://contoso-my.sharepoint.com/personal/ada_contoso_com/Documents/Microsoft%20Teams%20Chat%20Files/${encodeURIComponent(name)}`,
+    name,
+    content: { downloadUrl, uniqueId: "1150D938-8870-4044-9F2C-5BBDEBA70C9D", fileType: name.split(".").pop(), etag: "123" },
+  };
+}
+
+describe("Teams: files reach the case", () => {
+  let connector: FakeBotConnector;
+  let files: FakeFileHost;
+  let t: TestApp;
+  let w: World;
+  let endpoint = "";
+  const adaCtx = (): Ctx => ({ actor: { personId: w.people.acmeUser.id }, source: "cli" });
+  const newCase = async (subject: string) => (await t.app.core.cases.file(adaCtx(), filing(w.accounts.acme.id, { subject }))).case;
+  const sendFile = (user: TeamsUser, text: string, attachments: unknown[], extra: Record<string, unknown> = {}) => ({ ...message(connector.url, user, text), attachments, ...extra });
+  const toldTo = (user: TeamsUser, words: string) => connector.waitFor((c: ConnectorCall) => c.conversationId === PERSONAL(user).id && JSON.stringify(c.activity ?? {}).includes(words), 10_000);
+  const attachmentsOf = (caseId: string) => t.app.db.prisma.attachment.findMany({ where: { caseId }, orderBy: { createdAt: "asc" } });
+
+  beforeAll(async () => {
+    connector = new FakeBotConnector();
+    files = new FakeFileHost();
+    await connector.start();
+    await files.start();
+    // The fake OneDrive is on 127.0.0.1, named as an operator would name a sovereign cloud's SharePoint; "localhost" (the same machine) is not named.
+    t = await startTestApp({ TEAMS_LOCAL: "on", TEAMS_FILE_HOSTS: "127.0.0.1", RATE_LIMIT_USER_BURST: "100", RATE_LIMIT_TENANT_BURST: "100" });
+    w = await buildWorld(t.app.core);
+    endpoint = t.url("/api/messages");
+    await t.app.core.directory.linkIdentity(operator, { personId: w.people.acmeUser.id, platform: "teams", tenantId: TENANT, userId: ada.aadObjectId });
+    await t.app.core.directory.linkIdentity(operator, { personId: w.people.acmeUser2.id, platform: "teams", tenantId: TENANT, userId: alan.aadObjectId });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await connector?.stop();
+    await files?.stop();
+  });
+
+  it("the app package lets Teams send the bot files (supportsFiles)", async () => {
+    const zip = await JSZip.loadAsync(await buildTeamsPackage({ out: "" }));
+    const manifest = JSON.parse(await zip.file("manifest.json")!.async("string"));
+    expect(manifest.bots[0].supportsFiles).toBe(true);
+  });
+
+  it("a file Ada sends with 'reply N' joins her reply on that case, bytes and all, once however often Teams delivers it", async () => {
+    const c = await newCase("Player freezes");
+    const log = Buffer.from("12:00:01 ERROR decoder stalled\n".repeat(200));
+    const activity = sendFile(ada, `reply ${c.number} Here is the player log.`, [downloadInfo("player.log", files.put("player.log", { content: log, contentType: "text/plain" }))]);
+    const first = await postActivity(endpoint, activity);
+    expect(first.status).toBe(200);
+    // Stored before the turn was answered: the reply, naming what came with it.
+    const comment = await t.app.db.prisma.comment.findFirstOrThrow({ where: { caseId: c.id, body: "Here is the player log." } });
+    await toldTo(ada, `Attached to case ${c.number}`);
+    const [file] = await attachmentsOf(c.id);
+    expect(file).toMatchObject({ name: "player.log", contentType: "text/plain", size: log.length, source: "teams", addedById: w.people.acmeUser.id, commentId: comment.id });
+    const opened = await t.app.core.email.attachments.open(adaCtx(), file!.id);
+    expect(opened.content.equals(log)).toBe(true);
+    // The case as anyone reads it lists the file.
+    expect((await t.app.core.cases.get(adaCtx(), c.number)).attachments?.map((f) => f.name)).toEqual(["player.log"]);
+
+    // Teams delivers the same message again: nothing is stored or fetched twice.
+    expect((await postActivity(endpoint, activity)).status).toBe(200);
+    await toldTo(ada, `Already on case ${c.number}`);
+    expect(await t.app.db.prisma.comment.count({ where: { caseId: c.id } })).toBe(1);
+    expect(await attachmentsOf(c.id)).toHaveLength(1);
+    expect(files.fetchesOf("player.log")).toBe(1);
+  });
+
+  it("a file sent on its own goes to the case Ada last opened in the chat", async () => {
+    const c = await newCase("Captions out of sync");
+    await postActivity(endpoint, message(connector.url, ada, `case ${c.number}`));
+    const shot = randomBytes(4096);
+    expect((await postActivity(endpoint, sendFile(ada, "", [downloadInfo("captions.png", files.put("captions.png", { content: shot, contentType: "image/png" }))]))).status).toBe(200);
+    await toldTo(ada, `Attached to case ${c.number}`);
+    const [file] = await attachmentsOf(c.id);
+    expect(file).toMatchObject({ name: "captions.png", contentType: "image/png", size: 4096, source: "teams" });
+    expect(await t.app.db.prisma.comment.findFirstOrThrow({ where: { id: file!.commentId! } })).toMatchObject({ body: "Sent a file in Teams: captions.png" });
+  });
+
+  it("with no case named and none opened, the sender is asked which case: nothing is stored or fetched", async () => {
+    const before = await t.app.db.prisma.comment.count();
+    await postActivity(endpoint, sendFile(alan, "see attached", [downloadInfo("orphan.txt", files.put("orphan.txt", { content: Buffer.from("x") }))]));
+    await toldTo(alan, "Which case is this file for?");
+    expect(await t.app.db.prisma.comment.count()).toBe(before);
+    expect(files.fetchesOf("orphan.txt")).toBe(0);
+  });
+
+  it("a download address off SharePoint/OneDrive is refused without being fetched", async () => {
+    const c = await newCase("Untrusted host");
+    // The same fake server by another name ("localhost" is not a trusted host), and the cloud metadata address.
+    const elsewhere = files.put("elsewhere.txt", { content: Buffer.from("not for us") }, "localhost");
+    await postActivity(endpoint, sendFile(ada, `reply ${c.number} two files`, [downloadInfo("elsewhere.txt", elsewhere), downloadInfo("metadata.json", "http://169.254.169.254/latest/meta-data/")]));
+    const told = await toldTo(ada, `Not attached to case ${c.number}`);
+    expect(JSON.stringify(told.activity)).toContain("SharePoint or OneDrive");
+    expect(files.fetchesOf("elsewhere.txt")).toBe(0);
+    expect(await attachmentsOf(c.id)).toEqual([]);
+    // A trusted host that redirects off the list is not followed either.
+    await postActivity(endpoint, sendFile(ada, `reply ${c.number} a redirect`, [downloadInfo("hop.txt", files.put("hop.txt", { content: Buffer.alloc(0), redirectTo: elsewhere }))]));
+    await connector.waitFor((x) => JSON.stringify(x.activity ?? {}).includes("hop.txt: it is not stored in SharePoint"), 10_000);
+    expect(files.fetchesOf("elsewhere.txt")).toBe(0);
+    expect(await attachmentsOf(c.id)).toEqual([]);
+  });
+
+  it("a file over the size limit is refused with a message, whether or not its size was declared", async () => {
+    const c = await newCase("Huge recording");
+    const big = Buffer.alloc(10 * MB + 1, 7);
+    await postActivity(endpoint, sendFile(ada, `reply ${c.number} declared`, [downloadInfo("declared.mp4", files.put("declared.mp4", { content: big }))]));
+    expect(JSON.stringify((await toldTo(ada, "declared.mp4: files may be at most 10 MB")).activity)).toContain(`Not attached to case ${c.number}`);
+    // Chunked, with no Content-Length: stopped while streaming.
+    await postActivity(endpoint, sendFile(ada, `reply ${c.number} streamed`, [downloadInfo("streamed.mp4", files.put("streamed.mp4", { content: big, chunked: true }))]));
+    await toldTo(ada, "streamed.mp4: files may be at most 10 MB");
+    expect(await attachmentsOf(c.id)).toEqual([]);
+    // The replies themselves were stored: what Ada wrote is not lost with the file.
+    expect(await t.app.db.prisma.comment.count({ where: { caseId: c.id } })).toBe(2);
+  });
+
+  it("a program is refused before anything is fetched", async () => {
+    const c = await newCase("Sent a program");
+    await postActivity(endpoint, sendFile(ada, `reply ${c.number} run this`, [downloadInfo("fix.exe", files.put("fix.exe", { content: Buffer.from("MZ") }))]));
+    // The core's own rule and words (attachments.ts attachmentProblem), told before any download.
+    expect(JSON.stringify((await toldTo(ada, "fix.exe")).activity)).toContain("Not attached");
+    expect(files.fetchesOf("fix.exe")).toBe(0);
+    expect(await t.app.db.prisma.comment.count({ where: { caseId: c.id } })).toBe(0);
+  });
+
+  it("a file shared in a channel thread that follows a case is recorded by name and SharePoint link, not fetched", async () => {
+    const c = await newCase("Shared in the channel");
+    const root = "1700000009000";
+    await postActivity(endpoint, message(connector.url, ada, `follow ${c.number}`, { conversation: channelConversation(root), id: root, mention: true }));
+    const link = "https://contoso.sharepoint.com/sites/Support/Shared%20Documents/General/encoder-settings.png";
+    const reply = {
+      ...message(connector.url, ada, "Our encoder settings", { conversation: channelConversation(root), id: "1700000009001" }),
+      attachments: [
+        { contentType: "text/html", content: "<div>Our encoder settings</div><attachment id=\"abc\"></attachment>" },
+        { contentType: "reference", contentUrl: link, name: "encoder-settings.png" },
+      ],
+    };
+    expect((await postActivity(endpoint, reply)).status).toBe(200);
+    const comment = await t.app.db.prisma.comment.findFirstOrThrow({ where: { caseId: c.id, externalId: { not: null } } });
+    expect(comment.body).toContain("Our encoder settings");
+    expect(comment.body).toContain(`encoder-settings.png: ${link}`);
+    // Shown on the case, to whoever reads it.
+    expect(JSON.stringify((await t.app.core.cases.get(adaCtx(), c.number)).comments)).toContain(link);
+    expect(await attachmentsOf(c.id)).toEqual([]);
+  });
+
+  describe("the attached file is opened only through a signed link, by someone who may see the case", () => {
+    let http: HttpServer;
+    const keys = { current: randomBytes(32) };
+    beforeAll(async () => {
+      http = await startHttpServer({ port: 0, host: "127.0.0.1", logger: t.app.logger, readiness: [] });
+      routeFiles(http, { keys, attachments: t.app.core.email.attachments, now: () => new Date(), logger: t.app.logger });
+    });
+    afterAll(() => http?.drain(1000));
+
+    it("Ada downloads it; a customer of another account gets 404 even with a genuine link made out to her", async () => {
+      const c = await newCase("Link check");
+      const content = Buffer.from("only for Acme\n");
+      await postActivity(endpoint, sendFile(ada, `reply ${c.number} the config`, [downloadInfo("config.txt", files.put("config.txt", { content, contentType: "text/plain" }))]));
+      await toldTo(ada, `Attached to case ${c.number}`);
+      const [file] = await attachmentsOf(c.id);
+      const link = (personId: string) => fileLink({ base: `http://127.0.0.1:${http.port}`, keys, attachmentId: file!.id, personId, now: new Date() });
+      const own = await fetch(link(w.people.acmeUser.id));
+      expect(own.status).toBe(200);
+      expect(await own.text()).toBe("only for Acme\n");
+      const other = await fetch(link(w.people.globexUser.id));
+      expect(other.status).toBe(404);
+      expect(await other.text()).not.toContain("only for Acme");
+    });
+  });
+});
