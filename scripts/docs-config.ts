@@ -88,6 +88,7 @@ const GROUPS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^(DELIVERY_|SWEEP_)/, "Delivery and the clock"],
   [/^SLACK_/, "Slack"],
   [/^(SMTP_|EMAIL_|INBOUND_)/, "Email"],
+  [/^S3_/, "File storage (S3-compatible)"],
   [/^RATE_LIMIT_/, "Rate limits"],
   [/^TEAMS_/, "Microsoft Teams"],
 ];

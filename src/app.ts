@@ -1,6 +1,6 @@
 import type { DestinationStream } from "pino";
 import { startHttpServer, type HttpServer } from "./adapters/http/server.ts";
-import { slackEnabled, teamsEnabled, type Config } from "./config.ts";
+import { attachmentLimitsFromConfig, s3SettingsFromConfig, slackEnabled, teamsEnabled, type Config } from "./config.ts";
 import { startTeamsAdapter, type TeamsAdapter } from "./adapters/teams/app.ts";
 import { declareOwnTeamsTenants } from "./adapters/teams/own-tenant.ts";
 import { startSlackAdapter, type SlackAdapter } from "./adapters/slack/app.ts";
@@ -14,6 +14,7 @@ import { IN_MEMORY, openDatabase, type Database } from "./core/db/connect.ts";
 import { applyMigrations, migrationsUpToDate } from "./core/db/migrate.ts";
 import { loadDemoData } from "./core/demo/demo-data.ts";
 import { createCore, type Core } from "./core/index.ts";
+import { fileStoreFor } from "./core/attachments/storage.ts";
 import { listenForOutbox, type OutboxListener } from "./core/notify/outbox-listener.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
@@ -76,7 +77,9 @@ export function coreFromConfig(config: Config, db: Database, logger: Logger, clo
     // An in-memory embedded database forgets its cases on exit, so its key may too.
     ephemeral: config.DATA_DIR.startsWith(IN_MEMORY) && !config.DATABASE_URL,
   });
-  return createCore({ prisma: db.prisma, clock, catalog: loadCatalog(config.CATALOG_FILE), vault: new CredentialVault(key, parsePreviousKeys(config.CREDENTIALS_KEY_PREVIOUS)), logger });
+  // Attachment bytes: the S3-compatible store when S3_BUCKET is set, else the database.
+  const fileStore = fileStoreFor(db.prisma, () => clock.now(), s3SettingsFromConfig(config));
+  return createCore({ prisma: db.prisma, clock, catalog: loadCatalog(config.CATALOG_FILE), vault: new CredentialVault(key, parsePreviousKeys(config.CREDENTIALS_KEY_PREVIOUS)), logger, attachmentLimits: attachmentLimitsFromConfig(config) }, { fileStore });
 }
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {

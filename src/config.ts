@@ -3,6 +3,7 @@ import { parseEnv } from "node:util";
 import { z } from "zod";
 import { CaseError } from "./core/errors.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./adapters/shared/rate-limit.ts";
+import type { S3StoreSettings } from "./core/attachments/s3-store.ts";
 
 /**
  * The environment, parsed once at start-up and frozen. Nothing else reads
@@ -80,6 +81,25 @@ export const envSchema = z.object({
   SMTP_URL: z.string().url().optional(),
   SMTP_FROM: z.string().default("carebot support <support@localhost>"),
 
+  /**
+   * Attachment bytes in an S3-compatible object store (AWS S3, MinIO, Ceph RGW, Garage…)
+   * instead of the database: set S3_BUCKET to turn it on, with S3_ENDPOINT and the key
+   * pair. carebot calls only S3_ENDPOINT (https://s3.eu-west-1.amazonaws.com for AWS).
+   */
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "S3_BUCKET must be a bucket name (3-63 lower-case letters, digits, '.', '-').").optional(),
+  /** The object store's address, the only host carebot calls for files (AWS: https://s3.<region>.amazonaws.com). */
+  S3_ENDPOINT: z.string().url().refine((v) => /^https?:\/\//i.test(v), "S3_ENDPOINT must be an http(s) address.").optional(),
+  /** The region the requests are signed for (self-hosted stores usually accept us-east-1). */
+  S3_REGION: z.string().regex(/^[a-z0-9-]{1,40}$/).default("us-east-1"),
+  /** The access key id of a key that may put, get, delete and list objects in the bucket (and nothing else). */
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  /** That key's secret: never logged, never echoed in an error. */
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Prepended to every object key: a folder of a bucket that holds other things. */
+  S3_KEY_PREFIX: z.string().max(200).default("carebot/"),
+  /** Path-style addresses (endpoint/bucket/key), which most self-hosted stores need; off for virtual-hosted (bucket.endpoint). */
+  S3_FORCE_PATH_STYLE: booleanish.default(true),
+
   /** Rate limits of both chat adapters: requests one chat user, and one workspace or tenant, may send at once (burst) and per minute. */
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.user.perMinute),
   RATE_LIMIT_USER_BURST: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.user.burst),
@@ -128,6 +148,20 @@ export function rateLimitsFromConfig(config: Config): RateLimits {
   return {
     user: { burst: config.RATE_LIMIT_USER_BURST, perMinute: config.RATE_LIMIT_USER_PER_MINUTE },
     tenant: { burst: config.RATE_LIMIT_TENANT_BURST, perMinute: config.RATE_LIMIT_TENANT_PER_MINUTE },
+  };
+}
+
+/** Where attachment bytes go: the S3 settings when S3_BUCKET is set (loadConfig checked the rest), else undefined (the database). */
+export function s3SettingsFromConfig(config: Config): S3StoreSettings | undefined {
+  if (!config.S3_BUCKET) return undefined;
+  return {
+    endpoint: config.S3_ENDPOINT!,
+    bucket: config.S3_BUCKET,
+    region: config.S3_REGION,
+    accessKeyId: config.S3_ACCESS_KEY_ID!,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY!,
+    keyPrefix: config.S3_KEY_PREFIX,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
   };
 }
 
@@ -182,6 +216,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (config.SLACK_SIGNING_SECRET !== undefined || config.SLACK_BOT_TOKEN !== undefined) {
     requireSecret("SLACK_SIGNING_SECRET", config.SLACK_SIGNING_SECRET);
     requireSecret("SLACK_BOT_TOKEN", config.SLACK_BOT_TOKEN);
+  }
+  // Object storage is on when any of its addresses or keys is given; then all must be.
+  if (config.S3_BUCKET !== undefined || config.S3_ENDPOINT !== undefined || config.S3_ACCESS_KEY_ID !== undefined || config.S3_SECRET_ACCESS_KEY !== undefined) {
+    for (const name of ["S3_BUCKET", "S3_ENDPOINT", "S3_ACCESS_KEY_ID"] as const) {
+      if (!config[name]) throw new CaseError("CONFIG", { field: name, message: `${name} is missing: S3 object storage needs S3_BUCKET, S3_ENDPOINT, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.` });
+    }
+    requireSecret("S3_SECRET_ACCESS_KEY", config.S3_SECRET_ACCESS_KEY);
   }
   return Object.freeze(config);
 }

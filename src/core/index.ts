@@ -2,6 +2,7 @@ import { resealCredentials, type ResealResult } from "./crypto/reseal.ts";
 import { linkChatIdentityByEmail, type ActorRef, type ChatProfile, type ChatRef } from "./accounts/actors.ts";
 import { createDirectory, type Directory } from "./accounts/directory.ts";
 import { createAttachments, type Attachments } from "./attachments/attachments.ts";
+import type { FileStore } from "./attachments/storage.ts";
 import { createInboundEmail, type InboundEmail } from "./inbound-email.ts";
 import { createEmailPreferences, type EmailPreferences } from "./email-preferences.ts";
 import type { Catalog } from "./catalog.ts";
@@ -91,11 +92,12 @@ export interface Core {
   credentials: { reseal(ctx: Ctx): Promise<ResealResult> };
 }
 
-export function createCore(deps: CoreDeps): Core {
+/** `fileStore`: where attachment bytes live (src/core/attachments/storage.ts fileStoreFor); default the database. */
+export function createCore(deps: CoreDeps, options: { fileStore?: FileStore } = {}): Core {
   const queries = createCaseQueries(deps);
   const search = createSearch(deps);
   const bell = createOutboxBell();
-  const attachments = createAttachments(deps);
+  const attachments = createAttachments(deps, { store: options.fileStore });
   return {
     catalog: deps.catalog,
     cases: {

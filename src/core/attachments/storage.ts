@@ -1,12 +1,13 @@
 import type { PrismaClient } from "../db/connect.ts";
 import type { Tx } from "../db/tx.ts";
+import { s3FileStore, type S3StoreSettings } from "./s3-store.ts";
 
 /**
  * Where attachment bytes live: one interface every server and worker goes through.
  * The default is the database (StoredFile rows): it is already shared by every server
  * and worker, backed up with the cases, and needs no set-up. A folder on one machine
- * is no store for several servers. An object store (S3-compatible) would be a second
- * implementation of this interface; none is shipped yet (docs/email.md).
+ * is no store for several servers. The second implementation is an S3-compatible object
+ * store (s3-store.ts), chosen by the S3_* settings (fileStoreFor below, docs/email.md).
  *
  * `within`: the caller's transaction. The database store writes in it, so a change
  * that fails leaves no orphan bytes; a store outside the database ignores it.
@@ -37,4 +38,31 @@ export function databaseFileStore(prisma: PrismaClient, now: () => Date): FileSt
       await (within ?? prisma).storedFile.deleteMany({ where: { key } });
     },
   };
+}
+
+/**
+ * The store every entry point (server, worker, CLI) uses: S3-compatible object storage
+ * when its settings are given, else the database.
+ */
+export function fileStoreFor(prisma: PrismaClient, now: () => Date, s3?: S3StoreSettings): FileStore {
+  return s3 ? s3FileStore(s3) : databaseFileStore(prisma, now);
+}
+
+/** Keys of held emails' files (src/core/inbound-email.ts): `held:<inbound email id>:<n>`. */
+export const heldFileKey = (inboundId: string, n: number) => `held:${inboundId}:${n}`;
+
+/**
+ * Which of these store keys something still names: an attachment's storage key, or a
+ * held email's file while the email is held. For a store's sweep of orphaned objects.
+ */
+export async function namedFileKeys(prisma: PrismaClient, keys: string[]): Promise<Set<string>> {
+  const attached = await prisma.attachment.findMany({ where: { storageKey: { in: keys } }, select: { storageKey: true } });
+  const named = new Set(attached.map((a) => a.storageKey));
+  const heldIds = [...new Set(keys.flatMap((k) => /^held:([0-9a-f-]{36}):\d+$/.exec(k)?.[1] ?? []))];
+  if (heldIds.length) {
+    const held = await prisma.inboundEmail.findMany({ where: { id: { in: heldIds }, outcome: "HELD" }, select: { id: true } });
+    const still = new Set(held.map((h) => h.id));
+    for (const k of keys) if (still.has(/^held:([0-9a-f-]{36}):/.exec(k)?.[1] ?? "")) named.add(k);
+  }
+  return named;
 }
