@@ -7,7 +7,9 @@ import { fileLink } from "../../src/files/file-links.ts";
 import { routeFiles } from "../../src/files/route.ts";
 // @ts-expect-error: a plain .mjs script without types
 import { buildTeamsPackage } from "../../scripts/teams-package.mjs";
+import { AppCredentials } from "botframework-connector";
 import { FakeBotConnector, type ConnectorCall } from "../fakes/bot-connector.ts";
+import { FakeBotOpenId } from "../fakes/bot-openid.ts";
 import { FakeFileHost } from "../fakes/file-host.ts";
 import { channelConversation, message, PERSONAL, postActivity, TENANT, type TeamsUser } from "../support/teams-activities.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
@@ -196,5 +198,82 @@ describe("Teams: files reach the case", () => {
       expect(other.status).toBe(404);
       expect(await other.text()).not.toContain("only for Acme");
     });
+  });
+});
+
+describe("Teams with app credentials: signed activities, and the bot's token only where Teams wants it", () => {
+  const APP_ID = "00000000-1111-2222-3333-444444444444";
+  const BOT_TOKEN = "bot-token-for-the-connector";
+  let openid: FakeBotOpenId;
+  let connector: FakeBotConnector;
+  let host: FakeFileHost;
+  let t: TestApp;
+  let w: World;
+  let endpoint = "";
+
+  beforeAll(async () => {
+    openid = new FakeBotOpenId();
+    connector = new FakeBotConnector();
+    // One local host plays both the Bot Connector's origin (the activities' serviceUrl, where pasted images live) and OneDrive.
+    host = new FakeFileHost({ connector: () => connector.url });
+    await Promise.all([openid.start(), connector.start(), host.start()]);
+    t = await startTestApp({
+      TEAMS_APP_ID: APP_ID,
+      TEAMS_APP_PASSWORD: "test-password-not-used-offline",
+      TEAMS_OPENID_METADATA_URL: openid.metadataUrl,
+      TEAMS_SERVICE_URL_HOSTS: "127.0.0.1",
+      TEAMS_FILE_HOSTS: "127.0.0.1",
+    });
+    w = await buildWorld(t.app.core);
+    endpoint = t.url("/api/messages");
+    await t.app.core.directory.linkIdentity(operator, { personId: w.people.acmeUser.id, platform: "teams", tenantId: TENANT, userId: ada.aadObjectId });
+    // The token botbuilder would get from Azure AD for its calls (this machine reaches no Microsoft login), in botbuilder's own cache (AppCredentials getToken).
+    const expiresOn = new Date(Date.now() + 60 * 60 * 1000);
+    for (const scope of ["https://api.botframework.com", "https://api.botframework.com/.default"]) {
+      (AppCredentials as unknown as { cache: Map<string, unknown> }).cache.set(`${APP_ID}${scope}-cache`, { accessToken: BOT_TOKEN, expiresOn });
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all([connector?.stop(), host?.stop(), openid?.stop()]);
+  });
+
+  it("a pasted image is fetched from the Bot Connector with the bot's token, an uploaded file from OneDrive without it; both reach the case", async () => {
+    const { case: c } = await t.app.core.cases.file({ actor: { personId: w.people.acmeUser.id }, source: "cli" }, filing(w.accounts.acme.id, { subject: "Signed and pasted" }));
+    const png = randomBytes(2048);
+    const log = Buffer.from("signed log\n");
+    const activity = {
+      ...message(host.url, ada, `reply ${c.number} screenshot and log`),
+      attachments: [
+        { contentType: "image/png", contentUrl: host.putInline("0-weu-d1-abc", { content: png, contentType: "image/png" }) },
+        downloadInfo("signed.log", host.put("signed.log", { content: log, contentType: "text/plain" })),
+      ],
+    };
+    const res = await postActivity(endpoint, activity, { authorization: `Bearer ${openid.token({ audience: APP_ID, serviceUrl: host.url })}` });
+    expect(res.status).toBe(200);
+    await connector.waitFor((x) => JSON.stringify(x.activity ?? {}).includes(`Attached to case ${c.number}`), 10_000);
+    // Every message to the connector (the turn's answer, and the one after the download) went with the bot's token.
+    const posts = host.requests.filter((r) => r.path.startsWith("/v3/conversations"));
+    expect(posts.length).toBeGreaterThanOrEqual(2);
+    expect(posts.every((r) => r.authorization === `Bearer ${BOT_TOKEN}`)).toBe(true);
+    const files = await t.app.db.prisma.attachment.findMany({ where: { caseId: c.id }, orderBy: { name: "asc" } });
+    expect(files.map((f) => [f.name, f.contentType, f.size, f.source])).toEqual([
+      ["image-1.png", "image/png", 2048, "teams"],
+      ["signed.log", "text/plain", log.length, "teams"],
+    ]);
+    expect((await t.app.core.email.attachments.open({ actor: { personId: w.people.acmeUser.id }, source: "cli" }, files[0]!.id)).content.equals(png)).toBe(true);
+    const requests = host.requests.filter((r) => !r.path.startsWith("/v3/conversations"));
+    expect(requests.find((r) => r.path.startsWith("/v3/attachments/"))?.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(requests.find((r) => r.path.includes("download.aspx"))?.authorization).toBeUndefined();
+  });
+
+  it("a pasted image that is not on the activity's own Bot Connector is neither fetched with the token nor attached", async () => {
+    const { case: c } = await t.app.core.cases.file({ actor: { personId: w.people.acmeUser.id }, source: "cli" }, filing(w.accounts.acme.id, { subject: "Image elsewhere" }));
+    const before = host.requests.length;
+    const activity = { ...message(host.url, ada, `reply ${c.number} pasted`), attachments: [{ contentType: "image/png", contentUrl: "https://us-api.asm.skype.com/v1/objects/0-eus-d7-abc/views/imgo" }] };
+    expect((await postActivity(endpoint, activity, { authorization: `Bearer ${openid.token({ audience: APP_ID, serviceUrl: host.url })}` })).status).toBe(200);
+    await connector.waitFor((x) => JSON.stringify(x.activity ?? {}).includes(`Not attached to case ${c.number}`), 10_000);
+    expect(host.requests.slice(before).filter((r) => !r.path.startsWith("/v3/conversations"))).toEqual([]);
+    expect(await t.app.db.prisma.attachment.count({ where: { caseId: c.id } })).toBe(0);
   });
 });

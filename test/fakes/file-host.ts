@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -20,7 +20,20 @@ export interface HostedFile {
 export class FakeFileHost {
   readonly requests: { path: string; authorization?: string }[] = [];
   readonly files = new Map<string, HostedFile>();
+  /** Images pasted into a message, served as the Bot Connector serves them (v3/attachments/{id}/views/original). */
+  readonly inline = new Map<string, HostedFile>();
   #server?: Server;
+
+  /**
+   * `connector`: the host then also plays the Bot Connector's origin: activities name it
+   * as their serviceUrl, it serves pasted images itself and forwards every other
+   * connector call to the fake connector (test/fakes/bot-connector.ts), which records them.
+   */
+  constructor(private readonly options: { connector?: () => string } = {}) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/`;
+  }
 
   get port(): number {
     return (this.#server!.address() as AddressInfo).port;
@@ -32,12 +45,29 @@ export class FakeFileHost {
     return `http://${host}:${this.port}/personal/ada_contoso_com/_layouts/15/download.aspx?UniqueId=${encodeURIComponent(name)}&tempauth=t0ken`;
   }
 
+  /** The address of an image pasted into a message, on this host as the Bot Connector. */
+  putInline(id: string, file: HostedFile): string {
+    this.inline.set(id, file);
+    return `${this.url}v3/attachments/${encodeURIComponent(id)}/views/original`;
+  }
+
   fetchesOf(name: string): number {
     return this.requests.filter((r) => new URL(r.path, "http://x").searchParams.get("UniqueId") === name).length;
   }
 
   async start(): Promise<void> {
     this.#server = createServer((req, res) => {
+      const pasted = (req.url ?? "").match(/^\/v3\/attachments\/([^/]+)\/views\/original$/);
+      if (req.method === "GET" && pasted) {
+        this.requests.push({ path: req.url ?? "", authorization: req.headers.authorization });
+        const image = this.inline.get(decodeURIComponent(pasted[1]!));
+        if (!image) return void res.writeHead(404).end();
+        return void res.writeHead(200, { "content-type": image.contentType ?? "image/png", "content-length": String(image.content.length) }).end(image.content);
+      }
+      if (this.options.connector && (req.url ?? "").startsWith("/v3/")) {
+        this.requests.push({ path: req.url ?? "", authorization: req.headers.authorization });
+        return void this.forward(req, res, this.options.connector());
+      }
       this.requests.push({ path: req.url ?? "", authorization: req.headers.authorization });
       const name = new URL(req.url ?? "/", "http://x").searchParams.get("UniqueId") ?? "";
       const file = this.files.get(name);
@@ -67,6 +97,19 @@ export class FakeFileHost {
       next();
     });
     await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, connector: string): void {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const headers: Record<string, string> = {};
+      for (const h of ["content-type", "authorization"]) if (typeof req.headers[h] === "string") headers[h] = req.headers[h] as string;
+      const body = chunks.length ? Buffer.concat(chunks) : undefined;
+      fetch(new URL(req.url!.slice(1), connector), { method: req.method, headers, body })
+        .then(async (answer) => res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await answer.arrayBuffer())))
+        .catch(() => res.writeHead(502).end());
+    });
   }
 
   async stop(): Promise<void> {
