@@ -7,6 +7,7 @@ import { startSlackAdapter, type SlackAdapter } from "./adapters/slack/app.ts";
 import { deliveryChannels } from "./delivery/channels.ts";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.ts";
 import { createSweeper, type Sweeper } from "./sweeper.ts";
+import { weeklyScheduleSchema } from "./core/sla/weekly-summary.ts";
 import { loadCatalog } from "./core/catalog.ts";
 import { systemClock, type Clock } from "./core/clock.ts";
 import { CredentialVault, loadVaultKey, parsePreviousKeys } from "./core/crypto/credentials.ts";
@@ -114,7 +115,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const channels = deliveryChannels(config, core, logger);
     // Without a channel the outbox simply waits: nothing is marked delivered that went nowhere.
     const worker = channels.length ? startDelivery({ config, db, core, logger, clock: options.clock ?? systemClock, channels, manual: options.manualDelivery }) : undefined;
-    const sweeper = createSweeper({ core, logger, intervalMs: config.SWEEP_INTERVAL_MS });
+    const sweeper = createSweeper({ core, logger, intervalMs: config.SWEEP_INTERVAL_MS, weeklySummary: weeklyScheduleSchema.parse(config.WEEKLY_SUMMARY) });
     if (!options.manualDelivery) sweeper.start();
 
     let stopping: Promise<void> | undefined;

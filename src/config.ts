@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 import { CaseError } from "./core/errors.ts";
+import { weeklyScheduleSchema } from "./core/sla/weekly-summary.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./adapters/shared/rate-limit.ts";
 import type { S3StoreSettings } from "./core/attachments/s3-store.ts";
 
@@ -62,6 +63,11 @@ export const envSchema = z.object({
   DELIVERY_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
   /** How often the clock's sweeps look for reminders, automatic closes and purges that are due. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * When the weekly service-level summary goes to the management channel: a weekday and a
+   * 24-hour time in the vendor's time zone (the catalog's business-hours zone), or `off`.
+   */
+  WEEKLY_SUMMARY: z.string().trim().refine((v) => weeklyScheduleSchema.safeParse(v).success, 'a weekday and a time, e.g. "Mon 09:00", or "off"').default("Mon 09:00"),
 
   /** Slack: the adapter runs when both are set (HTTP mode at /slack/events). */
   SLACK_SIGNING_SECRET: z.string().optional(),

@@ -4,6 +4,7 @@ import { toCaseError } from "./core/errors.ts";
 import { createLogger, installLastResortHandlers } from "./logger.ts";
 import { startInboundEmail } from "./email/start.ts";
 import { startSlackOAuth } from "./adapters/slack/oauth.ts";
+import { startSatisfactionLinks } from "./satisfaction/route.ts";
 
 /** `npm start`: reads the environment once, starts the app, stops cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
     await app.stop("start-up failed");
     process.exit(failure.code === "CONFIG" ? 78 : 1);
   });
+  // Satisfaction survey emails' signed one-click links (issue 15), answered when EMAIL_TOKEN_KEY is set.
+  startSatisfactionLinks({ env: readEnvironment(process.env), core: app.core, http: app.http, logger: app.logger });
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       Promise.resolve(inboundEmail?.stop())

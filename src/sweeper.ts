@@ -1,26 +1,34 @@
 import type { Core } from "./core/index.ts";
+import type { WeeklySchedule } from "./core/sla/weekly-summary.ts";
 import type { Logger } from "./logger.ts";
 
 /**
  * Runs the clock's sweeps (reminders, automatic closes, credential purges: core.cases.sweep)
  * on an interval in the server process (SWEEP_INTERVAL_MS). Not delivery's business: a
  * sweep only writes cases and their notifications; the delivery workers take it from there.
+ * After each sweep, the weekly service-level summary (WEEKLY_SUMMARY) when its time has
+ * come: the core sends it once per week however many sweepers run.
  */
+type SweepOnce = Awaited<ReturnType<Core["cases"]["sweep"]>> & { weeklySummary: string | null };
+
 export interface Sweeper {
-  runOnce(): ReturnType<Core["cases"]["sweep"]>;
+  runOnce(): Promise<SweepOnce>;
   start(): void;
   stop(): Promise<void>;
 }
 
-export function createSweeper(options: { core: Core; logger: Logger; intervalMs: number }): Sweeper {
+export function createSweeper(options: { core: Core; logger: Logger; intervalMs: number; weeklySummary?: WeeklySchedule | null }): Sweeper {
   const log = options.logger.child({ module: "sweeper" });
+  const runOnce = async (): Promise<SweepOnce> => {
+    const result = await options.core.cases.sweep();
+    return { ...result, weeklySummary: await options.core.serviceLevels.weeklySummary(options.weeklySummary ?? null) };
+  };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = false;
   const tick = () => {
     if (stopped) return;
-    running = options.core.cases
-      .sweep()
+    running = runOnce()
       .then((result) => {
         if (result.cases) log.info(result, "sweep applied due actions");
       })
@@ -34,7 +42,7 @@ export function createSweeper(options: { core: Core; logger: Logger; intervalMs:
       });
   };
   return {
-    runOnce: () => options.core.cases.sweep(),
+    runOnce,
     start: () => {
       stopped = false;
       timer = setTimeout(tick, Math.min(options.intervalMs, 5_000));

@@ -71,7 +71,7 @@ const both = (card: MessageCard): EventNotice[] => [
  * as cards (the triage card, escalationLabel); their notices here are for the customer.
  */
 export function eventNotices(n: NotificationBody, view: CaseView, catalog: Pick<Catalog, "timers">): EventNotice[] {
-  const number = n.payload.number;
+  const number = "number" in n.payload ? n.payload.number : "";
   const notice = (title: string, text: string, tone?: Tone) => buildNotice({ title, text, tone });
   switch (n.event) {
     case "case.filed":
@@ -116,6 +116,12 @@ export function eventNotices(n: NotificationBody, view: CaseView, catalog: Pick<
     case "case.sla_breach":
       // Internal targets: staff only, never the customer.
       return [{ audience: "STAFF", card: serviceLevelNotice(n.event, n.payload) }];
+    case "case.satisfaction_survey":
+      // Its own delivery: buttons into customer threads only, else signed links by email to the contact (src/satisfaction).
+      return [];
+    case "sla.weekly_summary":
+      // About no case: the management channel only (src/adapters/shared/chat-delivery.ts).
+      return [];
     default:
       return unhandledEvent(n);
   }

@@ -3,11 +3,12 @@ import { table } from "./format.ts";
 
 /**
  * `sla report [DAYS] [--account ID] [--severity S1..S4]`: response times and breaches
- * per severity and account over the last DAYS days (7 by default).
+ * per severity and account over the last DAYS days (7 by default), then satisfaction
+ * (surveys asked and answered, average score) per engineer, account and severity.
  * `sla queue [--page-size N]`: open cases by time to breach, soonest first.
  */
 export const SERVICE_LEVEL_HELP = [
-  "  sla report [DAYS] [--account ID] [--severity S1]  response times and breaches per severity and account (last 7 days)",
+  "  sla report [DAYS] [--account ID] [--severity S1]  response times, breaches and satisfaction per severity and account (last 7 days)",
   "  sla queue [--page-size N]  open cases by time to breach, soonest first",
 ].join("\n");
 
@@ -26,8 +27,18 @@ export async function serviceLevelCommand(core: Core, operator: Ctx, rest: strin
     "overdue now": r.overdueNow,
   }));
   const period = `${report.from.toISOString().slice(0, 16)}Z to ${report.to.toISOString().slice(0, 16)}Z`;
-  const text = [`Service levels, ${period}${report.truncated ? " (first 50,000 cases of the period only)" : ""}`, table(rows, Object.keys(rows[0] ?? { sev: 0 }))].join("\n");
-  return { report, text };
+  const satisfaction = await core.satisfaction.results(operator, { days: rest[0] ?? 7, accountId: v.account, severity: v.severity?.toUpperCase() as "S1" | undefined });
+  const average = (a: number | null) => (a === null ? "-" : a.toFixed(1));
+  const groups = (by: string, list: typeof satisfaction.byEngineer) => list.map((g) => ({ by, name: g.name, asked: g.asked, answered: g.answered, "average (1-5)": average(g.average) }));
+  const csat = [...groups("engineer", satisfaction.byEngineer), ...groups("account", satisfaction.byAccount), ...groups("severity", satisfaction.bySeverity)];
+  const text = [
+    `Service levels, ${period}${report.truncated ? " (first 50,000 cases of the period only)" : ""}`,
+    table(rows, Object.keys(rows[0] ?? { sev: 0 })),
+    "",
+    `Satisfaction: ${satisfaction.answered} answered of ${satisfaction.asked} asked, average ${average(satisfaction.average)}`,
+    ...(csat.length ? [table(csat, ["by", "name", "asked", "answered", "average (1-5)"])] : []),
+  ].join("\n");
+  return { report, satisfaction, text };
 }
 
 export async function serviceLevelQueueCommand(core: Core, operator: Ctx, v: { "page-size"?: string }) {

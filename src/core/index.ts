@@ -28,6 +28,9 @@ import { ownWorkspaces } from "./workspaces/own-workspaces.ts";
 import { createSlackInstallations, type SlackInstallations } from "./workspaces/slack-installations.ts";
 import { createWorkspaceLinks, type WorkspaceLinks } from "./workspaces/workspace-links.ts";
 import { serviceLevelReport, type ServiceLevelReport, type ServiceLevelReportInput } from "./sla/report.ts";
+import { sendWeeklySummary, type WeeklySchedule } from "./sla/weekly-summary.ts";
+import { satisfactionReport, type SatisfactionResults } from "./satisfaction/results.ts";
+import { rate, type RateInput, type Rating } from "./satisfaction/survey.ts";
 
 type CaseQueries = ReturnType<typeof createCaseQueries>;
 
@@ -83,6 +86,13 @@ export interface Core {
     report(ctx: Ctx, input?: ServiceLevelReportInput): Promise<ServiceLevelReport & { truncated: boolean }>;
     /** The triage queue: open cases by time to breach, soonest first (staff only). */
     queue(ctx: Ctx, input?: { limit?: number }): Promise<QueuedCase[]>;
+    /** For the sweeper: this week's summary to management, if due and not yet sent by any instance; the week sent, or null. */
+    weeklySummary(schedule: WeeklySchedule | null): Promise<string | null>;
+  };
+  /** Satisfaction on closing (issue 15): the contact's rating, and results for staff and the operator. */
+  satisfaction: {
+    rate(ctx: Ctx, input: RateInput): Promise<Rating>;
+    results(ctx: Ctx, input?: ServiceLevelReportInput): Promise<SatisfactionResults & { from: Date; to: Date }>;
   };
   /** Which customer accounts a Slack workspace or Teams tenant belongs to, and the vendor's own (issue 13, docs/slack-install.md). */
   workspaces: WorkspaceLinks;
@@ -125,7 +135,12 @@ export function createCore(deps: CoreDeps, options: { fileStore?: FileStore } = 
     }),
     firstDelivery: (platform, eventId) => firstDelivery(deps, platform, eventId),
     email: { inbound: createInboundEmail(deps, attachments), attachments, preferences: createEmailPreferences(deps) },
-    serviceLevels: { report: (ctx, input) => serviceLevelReport(deps, ctx, input), queue: (ctx, input) => casesByTimeToBreach(deps, ctx, input) },
+    serviceLevels: {
+      report: (ctx, input) => serviceLevelReport(deps, ctx, input),
+      queue: (ctx, input) => casesByTimeToBreach(deps, ctx, input),
+      weeklySummary: (schedule) => sendWeeklySummary(deps, schedule),
+    },
+    satisfaction: { rate: (ctx, input) => rate(deps, ctx, input), results: (ctx, input) => satisfactionReport(deps, ctx, input) },
     credentials: { reseal: (ctx) => resealCredentials(deps, ctx) },
     workspaces: createWorkspaceLinks(deps),
     slackInstallations: createSlackInstallations(deps),

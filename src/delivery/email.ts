@@ -8,6 +8,7 @@ import type { Logger } from "../logger.ts";
 import { emailRecipients } from "../email/recipients.ts";
 import { replyAddress, signReplyToken, type ReplyTokenKeys } from "../email/reply-token.ts";
 import { caseThreadHeaders } from "../email/threading.ts";
+import { emailSurvey } from "../satisfaction/email.ts";
 
 /**
  * Email of a case's public updates to its contact (unless a customer chat thread follows
@@ -97,6 +98,8 @@ export function createEmailDelivery(options: { core: Core; smtpUrl: string; from
     deliver: async (n: ClaimedNotification) => {
       if (!n.caseId) return;
       const caseId = n.caseId;
+      // The satisfaction survey: to the contact alone, with signed one-click links (src/satisfaction/email.ts).
+      if (n.event === "case.satisfaction_survey") return emailSurvey({ core, transport, from: options.from, n, links: replies, logger: log });
       const view = await core.cases.viewForAudience(caseId, "CUSTOMER");
       const card = eventNotices(n, view, core.catalog).find((x) => x.audience === "CUSTOMER")?.card;
       if (!card) return;

@@ -7,7 +7,8 @@ import { caseForm, escalationFeedbackForm, type CaseFormId } from "./forms.ts";
 import { homeFor } from "./home.ts";
 import { browseCard } from "./knowledge.ts";
 import type { Env, Outcome, Where } from "./outcome.ts";
-import { buttonValue, caseNumber, escalationRef, listPage } from "./values.ts";
+import { buildSatisfactionCommentForm } from "../cards/satisfaction.ts";
+import { buttonValue, caseNumber, caseScore, escalationRef, listPage } from "./values.ts";
 
 /**
  * Every card button, once: its value's schema, the core call, and the outcome. A
@@ -61,6 +62,16 @@ export const buttons = {
       // In a form only the staff member sees it: it is never posted into a conversation.
       const text = login ? `Username: ${login.username}\nPassword: ${login.password}` : "No test login is stored (none was given, or it was purged after closing).";
       return { kind: "form", form: infoForm(`Test login ${number}`, { surface: "message", summary: "", blocks: [{ type: "text", text }] }, "Done") };
+    },
+    { opensForm: true },
+  ),
+
+  // The survey on closing: the score is recorded at once (only the case's contact may), then a comment is offered.
+  "satisfaction.rate": button(
+    caseScore,
+    async ({ core, ctx }, { number, score }) => {
+      const rating = await core.satisfaction.rate(ctx, { case: number, score });
+      return { kind: "form", form: buildSatisfactionCommentForm(rating.number, rating.score) };
     },
     { opensForm: true },
   ),

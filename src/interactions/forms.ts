@@ -5,6 +5,8 @@ import type { CaseOrigin } from "../core/cases/schemas.ts";
 import { CaseError } from "../core/errors.ts";
 import { escalationForm, newCaseForm } from "./form-builders.ts";
 import type { Env, Outcome } from "./outcome.ts";
+import { buildSatisfactionCommentForm, buildSatisfactionThanks } from "../cards/satisfaction.ts";
+import { scoreSchema } from "../core/satisfaction/survey.ts";
 import { caseNumber, parse } from "./values.ts";
 
 /**
@@ -161,6 +163,15 @@ export const forms = {
       return { ...doneWithCase(env, number), text: "Feedback saved." };
     },
     again: (env, { values, state }, errors) => escalationFeedbackForm(env, caseOf(state), state.escalation ?? "", { values, errors }),
+  },
+  /** The comment after a satisfaction score: the same answer, updated (the core checks it is the case's contact). */
+  "satisfaction.comment": {
+    inputs: ["comment"],
+    submit: async ({ core, ctx }, { values, state }) => {
+      const rating = await core.satisfaction.rate(ctx, { case: caseOf(state), score: parse(scoreSchema, state.score ?? "", "score"), comment: text(values, "comment") });
+      return { kind: "done", text: "Thank you for your feedback.", title: "Thank you", card: buildSatisfactionThanks(rating.number, rating.score) };
+    },
+    again: async (_env, { values, state }, errors) => buildSatisfactionCommentForm(caseOf(state), parse(scoreSchema, state.score ?? "", "score"), { values, errors }),
   },
   /** A form that only showed something (a test login, an article): closing it does nothing. */
   done: { inputs: [], submit: async () => ({ kind: "done", text: "Done." }) },

@@ -30,6 +30,16 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, field: str
   return parseInput(schema, input, { field });
 }
 
+/** "00010001:4": a satisfaction score for a case (the survey's buttons); the core checks who may answer. */
+export const caseScore = z
+  .string()
+  .max(20)
+  .regex(/^\d{1,10}:[1-5]$/, "Choose a rating from 1 to 5.")
+  .transform((value) => {
+    const [number = "", score = "0"] = value.split(":");
+    return { number, score: Number(score) };
+  });
+
 /** "00010001:<uuid>": an escalation of a case (the case first, so the core checks it can be seen). */
 export const escalationRef = z
   .string()

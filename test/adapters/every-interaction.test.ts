@@ -81,6 +81,12 @@ describe("every interaction, through Slack and Teams", () => {
     return { number: c.number, escalationId };
   }
   const fixed = (value: string) => async () => ({ value });
+  /** A fresh case of Ada's closed by Eve (solution provided): Ada, its contact, is asked to rate the support. */
+  async function closedCase() {
+    const c = await freshCase();
+    await s.t.app.core.cases.close({ actor: { personId: s.w.people.engineer.id }, source: "cli" }, c.number, { reason: "SOLUTION_PROVIDED" });
+    return c.number;
+  }
 
   const buttons = {
     "case.reply": { by: "ada", answer: { kind: "form", form: "case.reply" }, sees: "Your reply", place: caseNumber },
@@ -105,6 +111,7 @@ describe("every interaction, through Slack and Teams", () => {
         return { value: `${number}:${escalationId}` };
       },
     },
+    "satisfaction.rate": { by: "ada", answer: { kind: "form", form: "satisfaction.comment" }, sees: "you rated case", place: async () => ({ value: `${await closedCase()}:4` }) },
     "account.open": { by: "ada", answer: { kind: "reply" }, sees: "Robin Lee", place: async () => ({ value: s.w.accounts.acme.id }) },
     "case.revealCredentials": { by: "eve", answer: { kind: "form", form: "done" }, sees: "pw-123", place: caseNumber },
     "case.recommendClose": { by: "ada", answer: { kind: "redraw" }, sees: "Closing recommended", place: (p) => followedCard(p, "CUSTOMER") },
@@ -322,6 +329,20 @@ describe("every interaction, through Slack and Teams", () => {
       sees: { slack: "", teams: "Feedback saved." },
       stored: async (n) => (await caseRow(n)).escalations.map((e) => e.supportFeedback),
       holds: ["Called the customer back."],
+    },
+    "satisfaction.comment": {
+      by: "ada",
+      fill: () => ({ values: { comment: "Quick and kind." }, state: { score: "5" } }),
+      prepare: async (number) => {
+        await s.t.app.core.cases.close({ actor: { personId: s.w.people.engineer.id }, source: "cli" }, number, { reason: "SOLUTION_PROVIDED" });
+        return {};
+      },
+      sees: { slack: "Thank you for your feedback", teams: "Thank you for your feedback" },
+      stored: async (n) => {
+        const survey = await s.t.app.db.prisma.satisfactionSurvey.findFirstOrThrow({ where: { case: { number: Number(n) } } });
+        return [survey.score, survey.comment];
+      },
+      holds: [5, "Quick and kind."],
     },
     done: { by: "ada", fill: () => ({ values: {} }), sees: { slack: "", teams: "Done." }, stored: async () => "nothing stored", holds: "nothing stored" },
   } satisfies Record<FormId, FormScenario>;

@@ -86,7 +86,7 @@ describe("typed outbox events", () => {
 
     const seen: ClaimedNotification[] = [];
     await recordingWorker(seen).runOnce();
-    const events = seen.filter((n) => n.payload.number === c.number).map((n) => n.event);
+    const events = seen.filter((n) => "number" in n.payload && n.payload.number === c.number).map((n) => n.event);
     expect(events).toEqual(expect.arrayContaining(["case.filed", "case.assigned", "case.comment", "case.severity_changed", "case.pending", "case.status_changed", "case.escalated", "case.recommend_close", "case.partner_handoff", "case.closed", "case.reopened", "case.reminder"]));
     expect(await s.t.db.prisma.notification.count({ where: { status: "DEAD" } })).toBe(2); // only the two malformed rows of the first story
   });

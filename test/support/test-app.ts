@@ -31,6 +31,8 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
     HOST: "127.0.0.1",
     DATA_DIR: "memory://",
     DEMO_DATA: "off",
+    // Tests that want the weekly summary say so (test/core/sla-weekly-summary.test.ts); the others must not see one on a Monday.
+    WEEKLY_SUMMARY: "off",
     LOG_LEVEL: "debug",
     ...(fresh ? { DATABASE_URL: fresh.url, CREDENTIALS_KEY: randomBytes(32).toString("base64") } : {}),
     ...env,

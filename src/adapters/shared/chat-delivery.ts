@@ -3,6 +3,9 @@ import * as cards from "../../cards/index.ts";
 import type { CaseOrigin } from "../../core/cases/schemas.ts";
 import type { FollowedThread } from "../../core/follow/threads.ts";
 import { escalationLabel, eventNotices, serviceLevelNotice, type EventNotice, type NoticeAudience } from "../../cards/notices.ts";
+import { buildSatisfactionSurvey } from "../../cards/satisfaction.ts";
+import { buildWeeklySummaryCard } from "../../cards/weekly-summary.ts";
+import { customerThreads } from "../../satisfaction/email.ts";
 import type { Core, Ctx } from "../../core/index.ts";
 import { CannotDeliver, type DeliveryChannel } from "../../core/notify/delivery-port.ts";
 import type { ClaimedNotification, NotificationPayload } from "../../core/notify/events.ts";
@@ -213,6 +216,12 @@ export function createChatDelivery(core: Core, platform: ChatPlatform, logger: L
         }
         break;
       }
+      case "case.satisfaction_survey": {
+        // Buttons into the customer's own threads only (no DM): with none anywhere, the contact is asked by email.
+        const threads = customerThreads(mine);
+        if (threads.length > 0) await toThreads(chat, n, threads, ["CUSTOMER"], buildSatisfactionSurvey(n.payload), all, false);
+        return;
+      }
       case "case.sla_warning":
       case "case.sla_breach": {
         // The owner hears it in the case's staff threads on this platform; without an owner (or a staff thread here), triage does.
@@ -248,6 +257,12 @@ export function createChatDelivery(core: Core, platform: ChatPlatform, logger: L
   }
 
   async function deliver(n: ClaimedNotification): Promise<void> {
+    // The weekly service-level summary belongs to no case: the management channel, once.
+    const management = platform.channels.management;
+    if (n.event === "sla.weekly_summary") {
+      if (management) await once(n, "summary:management", () => platform.postInChannel(management, buildWeeklySummaryCard(n.payload)));
+      return;
+    }
     if (!n.caseId) return;
     if (n.demo && !platform.demo) {
       // Demo data on a platform with no local destinations: recorded once, never retried.

@@ -15,6 +15,7 @@ import type { LoginCredentials } from "../crypto/credentials.ts";
 import { inTransaction } from "../db/tx.ts";
 import { loadActor } from "../accounts/actors.ts";
 import { isVendorSide } from "../accounts/policy.ts";
+import { askOnClose } from "../satisfaction/survey.ts";
 
 /**
  * What support engineers and managers do on a case. Every call re-checks that the
@@ -174,6 +175,8 @@ export function createStaffActions(deps: CoreDeps) {
           event: "case.closed",
           payload: { reason: input.reason, reasonLabel: deps.catalog.closeReasons[input.reason].label, note: input.note ?? null },
         });
+        // After the closing notice (the outbox keeps a case's order): the contact is asked to rate the support, once.
+        await askOnClose(change.tx, change.row, input.reason, change.now);
       }),
 
     handToPartner: (ctx: Ctx, ref: CaseRef, raw: { partnerId: string; note?: string }) =>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { caseOriginSchema } from "../cases/schemas.ts";
+import { SATISFACTION_NOTIFICATION_PAYLOADS } from "../satisfaction/events.ts";
 import { SLA_NOTIFICATION_PAYLOADS } from "../sla/events.ts";
 
 /**
@@ -67,6 +68,8 @@ export const NOTIFICATION_PAYLOADS = {
   "case.partner_handoff": z.object({ ...caseRef, partnerId: z.string(), partner: z.string(), channel: z.string().nullish(), note: z.string().nullish() }),
   /** Service-level warnings and breaches (src/core/sla): the owner or triage is warned, on-call or management alerted. */
   ...SLA_NOTIFICATION_PAYLOADS,
+  /** The satisfaction survey of a closed case (src/core/satisfaction): to its contact, once. */
+  ...SATISFACTION_NOTIFICATION_PAYLOADS,
 } as const satisfies Record<string, z.ZodType>;
 
 export type NotificationEvent = keyof typeof NOTIFICATION_PAYLOADS;

@@ -11,7 +11,8 @@ export type { NotificationEvent };
  * schema when it runs.
  */
 export type EnqueueInput<E extends NotificationEvent> = {
-  caseId: string;
+  /** Null for a notification about no case (the weekly service-level summary). */
+  caseId: string | null;
   event: E;
   payload: NotificationEvent extends E ? Record<string, unknown> : z.input<(typeof NOTIFICATION_PAYLOADS)[E]>;
   at: Date;
