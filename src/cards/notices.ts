@@ -20,6 +20,8 @@ export function buildNotice(input: { tone?: Tone; title: string; text: string; d
 
 /** A refused request as the user sees it: the message of its code, each field's problem, a reference for unexpected ones. */
 export function buildErrorNotice(error: CaseError, reference?: string): MessageCard {
+  // A user of a workspace or tenant no customer account is linked to is told so, and who can link it (issue 13).
+  if (error.code === "UNKNOWN_USER" && error.details.notLinked) return buildNotice({ tone: "warning", title: "Your organisation is not linked yet", text: error.message });
   if (error.code === "UNKNOWN_USER") return buildAccessGuidance();
   const details = Object.entries(error.fieldErrors)
     .filter(([, message]) => message !== error.message)

@@ -26,6 +26,7 @@ import { createSearch, type Search } from "./search.ts";
 import { casesByTimeToBreach, type QueuedCase } from "./sla/queue.ts";
 import { ownWorkspaces } from "./workspaces/own-workspaces.ts";
 import { createSlackInstallations, type SlackInstallations } from "./workspaces/slack-installations.ts";
+import { createTeamsInstallations, type TeamsInstallations } from "./workspaces/teams-installations.ts";
 import { createWorkspaceLinks, type WorkspaceLinks } from "./workspaces/workspace-links.ts";
 import { serviceLevelReport, type ServiceLevelReport, type ServiceLevelReportInput } from "./sla/report.ts";
 import { sendWeeklySummary, type WeeklySchedule } from "./sla/weekly-summary.ts";
@@ -98,6 +99,8 @@ export interface Core {
   workspaces: WorkspaceLinks;
   /** Slack OAuth installations, tokens sealed (for the Slack adapter's installation store; listing for staff and the operator). */
   slackInstallations: SlackInstallations;
+  /** Where the Teams app is installed, per tenant and conversation (from installationUpdate; the delivery checks removals; listing for staff and the operator). */
+  teamsInstallations: TeamsInstallations;
   /** Stored secrets: after a key rotation, seal everything again under the current key (the operator only). */
   credentials: { reseal(ctx: Ctx): Promise<ResealResult> };
 }
@@ -144,6 +147,7 @@ export function createCore(deps: CoreDeps, options: { fileStore?: FileStore } = 
     credentials: { reseal: (ctx) => resealCredentials(deps, ctx) },
     workspaces: createWorkspaceLinks(deps),
     slackInstallations: createSlackInstallations(deps),
+    teamsInstallations: createTeamsInstallations(deps),
     search: search.search,
     recent: async (...args) => {
       await queries.settled();

@@ -20,6 +20,7 @@ export async function homeFor({ core, ctx }: Env, logger: Logger): Promise<cards
   } catch (error) {
     const failure = toCaseError(error);
     if (failure.code !== "UNKNOWN_USER") logger.error({ err: error }, "home failed");
-    return { surface: "home", blocks: cards.buildAccessGuidance().blocks };
+    // An unlinked workspace's or tenant's user is told so (issue 13); anyone else not set up gets the guidance.
+    return { surface: "home", blocks: (failure.details.notLinked ? cards.buildErrorNotice(failure) : cards.buildAccessGuidance()).blocks };
   }
 }

@@ -13,6 +13,10 @@ export interface ConnectorCall {
   conversationId: string;
   activityId?: string;
   activity?: Record<string, unknown>;
+  /** The tenant the request names (a new conversation's tenantId or channelData.tenant, an activity's conversation.tenantId). */
+  tenantId?: string;
+  /** The Authorization header the bot sent (with credentials, its Bot Framework token). */
+  authorization?: string;
 }
 
 export class FakeBotConnector {
@@ -50,6 +54,8 @@ export class FakeBotConnector {
           res.end(JSON.stringify(value));
         };
         // v3/conversations[/{id}/activities[/{activityId}] | /{id}/members/{memberId}]
+        const tenantId = tenantOf(body);
+        const authorization = req.headers.authorization;
         if (this.failWith) return json(this.failWith, { error: { code: "ServiceUnavailable", message: "the connector is failing on purpose" } });
         if (parts[0] !== "v3" || parts[1] !== "conversations") return json(404, {});
         const conversationId = parts[2] ?? "";
@@ -58,23 +64,23 @@ export class FakeBotConnector {
           const activityId = `act-${this.#next++}`;
           const channel = (body?.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
           const id = channel ? `${channel};messageid=${activityId}` : `conv-${this.#next++}`;
-          this.calls.push({ kind: "create", conversationId: channel ?? id, activityId, activity: body?.activity as Record<string, unknown> | undefined });
+          this.calls.push({ kind: "create", conversationId: channel ?? id, activityId, activity: body?.activity as Record<string, unknown> | undefined, tenantId, authorization });
           return json(200, { id, activityId });
         }
         if (parts[3] === "members") {
           const member = this.members.get(parts[4] ?? "");
-          this.calls.push({ kind: "member", conversationId, activityId: parts[4] });
+          this.calls.push({ kind: "member", conversationId, activityId: parts[4], authorization });
           if (!member) return json(404, { error: { code: "MemberNotFoundInConversation", message: "not found" } });
           return json(200, { id: parts[4], name: member.name ?? "User", email: member.email, userPrincipalName: member.email, aadObjectId: member.aadObjectId, tenantId: "tenant-1" });
         }
         if (parts[3] === "activities") {
           const activityId = parts[4];
           if (req.method === "PUT") {
-            this.calls.push({ kind: "update", conversationId, activityId, activity: body });
+            this.calls.push({ kind: "update", conversationId, activityId, activity: body, tenantId, authorization });
             return json(200, { id: activityId });
           }
           const id = `act-${this.#next++}`;
-          this.calls.push({ kind: activityId ? "reply" : "send", conversationId, activityId: id, activity: body });
+          this.calls.push({ kind: activityId ? "reply" : "send", conversationId, activityId: id, activity: body, tenantId, authorization });
           return json(200, { id });
         }
         return json(404, {});
@@ -86,4 +92,10 @@ export class FakeBotConnector {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
   }
+}
+
+function tenantOf(body: Record<string, unknown> | undefined): string | undefined {
+  const b = body as { tenantId?: unknown; channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } } | undefined;
+  const id = b?.tenantId ?? b?.channelData?.tenant?.id ?? b?.conversation?.tenantId;
+  return typeof id === "string" ? id : undefined;
 }

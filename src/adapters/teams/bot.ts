@@ -17,7 +17,7 @@ import { rememberConversation } from "./conversation.ts";
 import type { FileHostPolicy } from "./file-download.ts";
 import { fetchDialog, messageActionDialog, submitDialog } from "./dialogs.ts";
 import { execute } from "./execute.ts";
-import { greetOnInstall } from "./install.ts";
+import { greetOnInstall, recordInstall, recordUninstall } from "./install.ts";
 import { answerMessage } from "./messages.ts";
 import { teamsUser } from "./identity.ts";
 import type { ServiceUrlPolicy } from "./service-url.ts";
@@ -28,8 +28,9 @@ import { refuseOverLimit } from "./turn-limits.ts";
 /**
  * The Teams bot: routes each kind of activity to the file that carries it (messages.ts:
  * commands and thread replies; dialogs.ts: task/fetch and task/submit, and the message
- * action; execute.ts: Action.Execute; install.ts: the home card on install). What
- * happens is decided once, in src/interactions, for Slack and Teams alike.
+ * action; execute.ts: Action.Execute; install.ts: installs and removals recorded per
+ * tenant and conversation, the home card on install). What happens is decided once, in
+ * src/interactions, for Slack and Teams alike.
  *
  * An acknowledgement means stored: nothing is marked seen before the turn's effect.
  * What a message writes, and what the reply, internal note and escalation dialogs write,
@@ -59,7 +60,12 @@ export class CareBot extends TeamsActivityHandler {
       await next();
     });
     this.onInstallationUpdateAdd(async (context, next) => {
+      await recordInstall(this.deps, context, this.serviceUrls);
       await greetOnInstall(this.deps, context);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await recordUninstall(this.deps, context);
       await next();
     });
   }

@@ -8,6 +8,7 @@ import { CannotDeliver, RetryLater, type DeliveryChannel } from "../../core/noti
 import { createPacer } from "../../core/notify/pacer.ts";
 import type { Logger } from "../../logger.ts";
 import { createChatDelivery, DEMO_REFUSED, type ChatPlatform, type OriginLanding } from "../shared/chat-delivery.ts";
+import { threadOf } from "./conversation.ts";
 import { serviceUrlPolicy, serviceUrlProblem, type ServiceUrlPolicy } from "./service-url.ts";
 import { attachment } from "./teams-cards.ts";
 
@@ -22,6 +23,10 @@ import { attachment } from "./teams-cards.ts";
  * for an app (TEAMS_APP_RATE per second), so a burst of cards is paced, not refused.
  * Demo data goes only to conversations whose serviceUrl is on this machine (the local
  * playground or Emulator); every other destination of a demo case is refused and recorded.
+ * Across tenants: every reference is the one stored from its own tenant's turn (the
+ * conversation, its tenantId and the serviceUrl that turn's token vouched for), so a card
+ * goes to that tenant's connector and names that tenant; a conversation the app was
+ * removed from (installationUpdate remove, teams-installations.ts) gets nothing more.
  * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit
  * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
  */
@@ -52,6 +57,10 @@ export function createTeamsDelivery(options: { core: Core; adapter: CloudAdapter
     async function withConversation<T>(reference: Reference, fn: (context: TurnContext) => Promise<T>): Promise<T> {
       const problem = serviceUrlProblem(serviceUrls, reference.serviceUrl);
       if (problem) throw demo ? new CannotDeliver(DEMO_REFUSED) : new ServiceUrlRefused(problem);
+      const tenantId = reference.conversation?.tenantId;
+      if (!demo && tenantId && reference.conversation?.id && (await core.teamsInstallations.isRemoved(tenantId, threadOf(reference.conversation.id).channelId))) {
+        throw new CannotDeliver("carebot was removed from that Teams conversation (installationUpdate remove); nothing more is sent there.");
+      }
       await pacer.take();
       let result: { value: T } | undefined;
       let failure: unknown;
@@ -99,7 +108,10 @@ export function createTeamsDelivery(options: { core: Core; adapter: CloudAdapter
       const created = await withConversation(stored, (context) => {
         const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
         const activity = { type: "message", attachments: [attachment(card)], summary: card.summary } as Activity;
-        return client.conversations.createConversation({ isGroup: true, channelData: { channel: { id: channelId } }, activity, ...(stored.bot ? { bot: stored.bot } : {}), members: [] } as Parameters<ConnectorClient["conversations"]["createConversation"]>[0]);
+        // The channel's own tenant, as Teams requires of a new conversation (the stored reference's, from that tenant's turn).
+        const tenantId = stored.conversation?.tenantId;
+        const channelData = { channel: { id: channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) };
+        return client.conversations.createConversation({ isGroup: true, channelData, ...(tenantId ? { tenantId } : {}), activity, ...(stored.bot ? { bot: stored.bot } : {}), members: [] } as Parameters<ConnectorClient["conversations"]["createConversation"]>[0]);
       });
       return created.activityId;
     };

@@ -87,3 +87,17 @@ export function claimMatches(claims: Claims | undefined, serviceUrl: string): bo
   const claim = claims?.getClaimValue(SERVICE_URL_CLAIM);
   return typeof claim === "string" && claim === serviceUrl;
 }
+
+/**
+ * The activity's serviceUrl when the bot may keep it for later sends: a host it may send
+ * to and, with credentials, the one the validated token names (the identity CloudAdapter
+ * put in turnState under BotIdentityKey). The route checked both before the turn ran;
+ * whatever records a serviceUrl checks again where it writes, so no other path can
+ * redirect what is sent to a tenant. Undefined when it may not.
+ */
+export function vouchedServiceUrl(policy: ServiceUrlPolicy, activity: { serviceUrl?: unknown }, claims: Claims | undefined): string | undefined {
+  const serviceUrl = activity.serviceUrl;
+  if (serviceUrlProblem(policy, serviceUrl) || typeof serviceUrl !== "string") return undefined;
+  if (!policy.local && !claimMatches(claims, serviceUrl)) return undefined;
+  return serviceUrl;
+}

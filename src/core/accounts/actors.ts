@@ -165,7 +165,7 @@ export async function linkChatIdentityByEmail(db: PrismaClient | Tx, ref: ChatRe
   // user's workspace is linked to (an admin of any workspace can give a user any address).
   // Asked before the email, so an unlinked workspace learns nothing about who exists.
   const linked = own.includes(ref) ? undefined : await linkedAccounts(db, ref);
-  if (linked?.length === 0) throw new CaseError("UNKNOWN_USER", { message: workspaceNotLinked(ref.platform) });
+  if (linked?.length === 0) throw new CaseError("UNKNOWN_USER", { message: workspaceNotLinked(ref.platform), details: { notLinked: true } });
   const email = rawEmail?.trim().toLowerCase();
   const person = email ? await db.person.findUnique({ where: { email }, include: { account: { select: { parentId: true } } } }) : null;
   if (!person || person.kind !== "CONTACT" || !person.active) throw new CaseError("UNKNOWN_USER");
