@@ -22,7 +22,8 @@ export function buildNotice(input: { tone?: Tone; title: string; text: string; d
 export function buildErrorNotice(error: CaseError, reference?: string): MessageCard {
   // A user of a workspace or tenant no customer account is linked to is told so, and who can link it (issue 13).
   if (error.code === "UNKNOWN_USER" && error.details.notLinked) return buildNotice({ tone: "warning", title: "Your organisation is not linked yet", text: error.message });
-  if (error.code === "UNKNOWN_USER") return buildAccessGuidance();
+  // A support channel's offer to confirm who they are (src/core/accounts/identity-claims.ts) is told as it is.
+  if (error.code === "UNKNOWN_USER") return error.details.offer ? buildNotice({ tone: "warning", title: "Confirm who you are", text: error.message }) : buildAccessGuidance();
   const details = Object.entries(error.fieldErrors)
     .filter(([, message]) => message !== error.message)
     .map(([field, message]) => labelledFieldMessage(field, message));
@@ -114,6 +115,10 @@ export function eventNotices(n: NotificationBody, view: CaseView, catalog: Pick<
       return [{ audience: "STAFF", card: notice(`Closing case ${number} was recommended`, `${n.payload.by || "The customer"} suggests closing it.${n.payload.note ? ` "${n.payload.note}"` : ""}`) }];
     case "case.partner_handoff":
       return both(notice(`Case ${number} was handed to ${n.payload.partner}`, "The certified partner answers on this case; you keep this thread."));
+    case "identity.code":
+    case "identity.approval_requested":
+      // About no case: emailed (src/email/identity-code.ts) or posted to triage (chat-delivery) on their own.
+      return [];
     case "case.sla_warning":
     case "case.sla_breach":
       // Internal targets: staff only, never the customer.

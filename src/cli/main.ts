@@ -17,6 +17,7 @@ import { caseDetail, casePage, table } from "./format.ts";
 import { runSetup, type Ask } from "./setup.ts";
 import { SERVICE_LEVEL_HELP, serviceLevelCommand, serviceLevelQueueCommand } from "./service-levels.ts";
 import { WORKSPACES_HELP, workspacesCommand } from "./workspaces.ts";
+import { CHANNELS_HELP, channelsCommand } from "./channels.ts";
 
 /**
  * The operator CLI: `npm run cli -- <command> [options]`. It talks to the same core
@@ -41,6 +42,7 @@ const HELP = `carebot operator CLI
   partner-staff create --partner ID --name N --email E
   identity link --person ID --platform slack|teams --tenant T --user U
 ${WORKSPACES_HELP}
+${CHANNELS_HELP}
   case list [--view open|closed|all] [--page N] [--page-size N]
   case show NUMBER
   outbox list [--status pending|failed|dead|delivered]
@@ -70,6 +72,7 @@ const options = {
   status: { type: "string" }, dead: { type: "boolean" }, product: { type: "string" }, title: { type: "string" },
   "body-file": { type: "string" }, severity: { type: "string" },
   triage: { type: "string" }, oncall: { type: "string" }, management: { type: "string" }, "env-file": { type: "string" }, yes: { type: "boolean" },
+  team: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -129,6 +132,10 @@ async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values,
     case "workspaces list":
     case "workspaces installations":
       return workspacesCommand(core, operator, verb, v);
+    case "channels bind":
+    case "channels unbind":
+    case "channels list":
+      return channelsCommand(core, operator, verb, rest, v);
     case "identity link":
       return d.linkIdentity(operator, { personId: v.person!, platform: v.platform as "slack", tenantId: v.tenant!, userId: v.user! });
     case "case list": {

@@ -1,6 +1,7 @@
 import { resealCredentials, type ResealResult } from "./crypto/reseal.ts";
 import { linkChatIdentityByEmail, type ActorRef, type ChatProfile, type ChatRef } from "./accounts/actors.ts";
 import { createDirectory, type Directory } from "./accounts/directory.ts";
+import { createIdentityClaims, type IdentityClaims } from "./accounts/identity-claims.ts";
 import { createAttachments, type Attachments } from "./attachments/attachments.ts";
 import type { FileStore } from "./attachments/storage.ts";
 import { createInboundEmail, type InboundEmail } from "./inbound-email.ts";
@@ -24,6 +25,7 @@ import { createOutbox, type Outbox } from "./notify/outbox-service.ts";
 import { createPublications } from "./publications.ts";
 import { createSearch, type Search } from "./search.ts";
 import { casesByTimeToBreach, type QueuedCase } from "./sla/queue.ts";
+import { createChannelBindings, type ChannelBindings } from "./workspaces/channel-bindings.ts";
 import { ownWorkspaces } from "./workspaces/own-workspaces.ts";
 import { createSlackInstallations, type SlackInstallations } from "./workspaces/slack-installations.ts";
 import { createTeamsInstallations, type TeamsInstallations } from "./workspaces/teams-installations.ts";
@@ -101,6 +103,10 @@ export interface Core {
   slackInstallations: SlackInstallations;
   /** Where the Teams app is installed, per tenant and conversation (from installationUpdate; the delivery checks removals; listing for staff and the operator). */
   teamsInstallations: TeamsInstallations;
+  /** Channels bound to one customer account (Slack Connect support channels, issue 13): staff and the operator bind them. */
+  channels: ChannelBindings;
+  /** A chat user in a bound channel confirming who they are: an emailed one-time code, or staff approval (issue 13). */
+  identityClaims: IdentityClaims;
   /** Stored secrets: after a key rotation, seal everything again under the current key (the operator only). */
   credentials: { reseal(ctx: Ctx): Promise<ResealResult> };
 }
@@ -147,6 +153,8 @@ export function createCore(deps: CoreDeps, options: { fileStore?: FileStore } = 
     credentials: { reseal: (ctx) => resealCredentials(deps, ctx) },
     workspaces: createWorkspaceLinks(deps),
     slackInstallations: createSlackInstallations(deps),
+    channels: createChannelBindings(deps),
+    identityClaims: createIdentityClaims(deps, bell),
     teamsInstallations: createTeamsInstallations(deps),
     search: search.search,
     recent: async (...args) => {

@@ -9,6 +9,7 @@ import { emailRecipients } from "../email/recipients.ts";
 import { replyAddress, signReplyToken, type ReplyTokenKeys } from "../email/reply-token.ts";
 import { caseThreadHeaders } from "../email/threading.ts";
 import { emailSurvey } from "../satisfaction/email.ts";
+import { sendIdentityCode } from "../email/identity-code.ts";
 
 /**
  * Email of a case's public updates to its contact (unless a customer chat thread follows
@@ -96,7 +97,11 @@ export function createEmailDelivery(options: { core: Core; smtpUrl: string; from
   return {
     name: "email",
     deliver: async (n: ClaimedNotification) => {
-      if (!n.caseId) return;
+      if (!n.caseId) {
+        // About no case: a chat user's one-time code, to the contact's address on file.
+        if (n.event === "identity.code") await sendIdentityCode({ core, transport, from: options.from, notificationId: n.id, claimId: n.payload.claimId, logger: log });
+        return;
+      }
       const caseId = n.caseId;
       // The satisfaction survey: to the contact alone, with signed one-click links (src/satisfaction/email.ts).
       if (n.event === "case.satisfaction_survey") return emailSurvey({ core, transport, from: options.from, n, links: replies, logger: log });

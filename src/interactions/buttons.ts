@@ -6,6 +6,7 @@ import { escalationForm, infoForm, newCaseForm } from "./form-builders.ts";
 import { caseForm, escalationFeedbackForm, type CaseFormId } from "./forms.ts";
 import { homeFor } from "./home.ts";
 import { browseCard } from "./knowledge.ts";
+import { approveIdentity, declineIdentity } from "./channels.ts";
 import type { Env, Outcome, Where } from "./outcome.ts";
 import { buildSatisfactionCommentForm } from "../cards/satisfaction.ts";
 import { buttonValue, caseNumber, caseScore, escalationRef, listPage } from "./values.ts";
@@ -99,6 +100,9 @@ export const buttons = {
     await core.knowledge.answered(ctx, { slug, query: where.form?.values.subject ?? "" });
     return { kind: "done", text: "Glad that helped: no case was filed.", title: "Thanks", card: THANKS, endsFiling: Boolean(where.form) };
   }),
+  // Staff decide a chat user's request to be confirmed as a contact (a support channel's verify).
+  "identity.approve": button(buttonValue, async (env, claimId) => approveIdentity(env, claimId)),
+  "identity.decline": button(buttonValue, async (env, claimId) => declineIdentity(env, claimId)),
   // Inside the new-case form: the subject brings knowledge suggestions, the product narrows the features. Every value is kept.
   "knowledge.suggest": button(buttonValue, async (env, _value, where) => {
     const open = where.form;

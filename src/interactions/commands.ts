@@ -7,6 +7,7 @@ import { homeFor } from "./home.ts";
 import { browseCard } from "./knowledge.ts";
 import type { Env, Outcome } from "./outcome.ts";
 import { parse } from "./values.ts";
+import { connectChannel, disconnectChannel, verifyIdentity } from "./channels.ts";
 import { linkWorkspace, listWorkspaces, unlinkWorkspace } from "./workspaces.ts";
 
 /**
@@ -188,6 +189,27 @@ export const commands = {
     args: z.object({}),
     help: { slash: "workspaces", chat: "workspaces", does: "support staff: installed workspaces and the accounts they belong to" },
     run: (env) => listWorkspaces(env),
+  }),
+  connect: command({
+    words: [/^connect(?:\s+(?<account>[\s\S]*))?$/i],
+    args: z.object({ account: z.string().max(200).default("") }),
+    writes: true,
+    help: { slash: "connect account", chat: "connect account", does: "support staff: this channel (shared with a customer) becomes that account's support channel" },
+    run: (env, args, source) => connectChannel(env, args, source),
+  }),
+  disconnect: command({
+    words: [/^disconnect$/i],
+    args: z.object({}),
+    writes: true,
+    help: { slash: "disconnect", chat: "disconnect", does: "support staff: this channel is no longer an account's support channel" },
+    run: (env, _args, source) => disconnectChannel(env, source),
+  }),
+  verify: command({
+    words: [/^verify(?:\s+(?<what>[\s\S]*))?$/i],
+    args: z.object({ what: z.string().max(500).default("") }),
+    writes: true,
+    help: { slash: "verify your@address | code | your name", chat: "verify your@address | code | your name", does: "in a customer's support channel: confirm you are one of its contacts (a code emailed to your address on file, or staff approval)" },
+    run: (env, args, source) => verifyIdentity(env, args, source),
   }),
   home: command({
     words: [/^home$/i],

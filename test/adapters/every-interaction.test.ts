@@ -81,6 +81,14 @@ describe("every interaction, through Slack and Teams", () => {
     return { number: c.number, escalationId };
   }
   const fixed = (value: string) => async () => ({ value });
+  /** A fresh guest's request, in a channel bound to Acme, that staff confirm them as Alan: its id, as the triage card's buttons carry it. */
+  async function identityRequest() {
+    counter += 1;
+    await s.t.app.core.channels.bind(operator, { platform: "slack", tenantId: "T1", channelId: "CACMEIDENT", account: "Acme Media" });
+    const chat = { platform: "slack" as const, tenantId: "TGUEST", userId: `UGUEST${counter}` };
+    await s.t.app.core.identityClaims.verify({ actor: { chat }, source: "slack" }, { channelId: "CACMEIDENT", text: "Alan Acme" });
+    return { value: (await s.t.app.db.prisma.identityClaim.findFirstOrThrow({ where: { userId: chat.userId } })).id };
+  }
   /** A fresh case of Ada's closed by Eve (solution provided): Ada, its contact, is asked to rate the support. */
   async function closedCase() {
     const c = await freshCase();
@@ -131,6 +139,8 @@ describe("every interaction, through Slack and Teams", () => {
       sees: "large uploads fail",
       place: async () => ({ value: "subject", inForm: { callbackId: "case.new", state: { key: "k-every" }, values: { subject: "large uploads fail", description: "half typed" } } }),
     },
+    "identity.approve": { by: "eve", answer: { kind: "reply" }, sees: ["Approved", "Alan Acme"], place: identityRequest },
+    "identity.decline": { by: "eve", answer: { kind: "reply" }, sees: "Declined", place: identityRequest },
   } satisfies Record<ActionId, ButtonScenario>;
 
   beforeAll(async () => {
@@ -406,6 +416,18 @@ describe("every interaction, through Slack and Teams", () => {
       sees: { slack: "no longer belongs to Acme Media", teams: "no longer belongs to Acme Media" },
     },
     workspaces: { by: "eve", words: () => "workspaces", sees: { slack: "Workspaces and their accounts", teams: "Workspaces and their accounts" } },
+    // Eve's channel (C1, her Teams chat) becomes Acme's support channel, then stops being it (disconnect binds it first when run alone).
+    connect: { by: "eve", words: () => "connect Acme Media", sees: { slack: "Acme Media's support channel", teams: "Acme Media's support channel" } },
+    disconnect: {
+      by: "eve",
+      words: () => "disconnect",
+      prepare: async () => {
+        await s.t.app.core.channels.bind(operator, { platform: "slack", tenantId: "T1", channelId: "C1", account: "Acme Media" });
+        await s.t.app.core.channels.bind(operator, { platform: "teams", tenantId: TENANT, channelId: `a:personal-${eve.aadObjectId}`, account: "Acme Media" });
+      },
+      sees: { slack: "no longer Acme Media's support channel", teams: "no longer Acme Media's support channel" },
+    },
+    verify: { by: "ada", words: () => "verify", sees: { slack: "carebot knows you as Ada Acme", teams: "carebot knows you as Ada Acme" } },
     help: { by: "ada", words: () => "help", sees: { slack: "/case new", teams: "what you can ask" } },
   } satisfies Record<CommandVerb, CommandScenario>;
 

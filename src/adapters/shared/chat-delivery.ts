@@ -1,5 +1,6 @@
 import { z } from "zod";
 import * as cards from "../../cards/index.ts";
+import { buildIdentityApprovalCard } from "../../cards/identity-claims.ts";
 import type { CaseOrigin } from "../../core/cases/schemas.ts";
 import type { FollowedThread } from "../../core/follow/threads.ts";
 import { escalationLabel, eventNotices, serviceLevelNotice, type EventNotice, type NoticeAudience } from "../../cards/notices.ts";
@@ -263,7 +264,15 @@ export function createChatDelivery(core: Core, platform: ChatPlatform, logger: L
       if (management) await once(n, "summary:management", () => platform.postInChannel(management, buildWeeklySummaryCard(n.payload)));
       return;
     }
-    if (!n.caseId) return;
+    if (!n.caseId) {
+      // About no case: staff of the asker's platform are asked, in triage, to confirm who a chat user is.
+      const triage = platform.channels.triage;
+      if (n.event === "identity.approval_requested" && n.payload.platform === platform.platform && triage) {
+        const card = buildIdentityApprovalCard(n.payload);
+        await once(n, "triage", () => platform.postInChannel(triage, card));
+      }
+      return;
+    }
     if (n.demo && !platform.demo) {
       // Demo data on a platform with no local destinations: recorded once, never retried.
       await once(n, "demo", async () => `${REFUSED}${DEMO_REFUSED}`);

@@ -20,7 +20,7 @@ export function registerCommands(app: App, core: Core, interactions: Interaction
     }
     // NOTE: Slack needs the ack within 3 seconds; the work follows it.
     await ack();
-    const ctx = slackCtx(core, client, command.team_id, command.user_id);
+    const ctx = slackCtx(core, client, command.team_id, command.user_id, command.channel_id);
     const outcome = await interactions.type(ctx, text, { channel: command.channel_id, forms: "open" });
     const say = async (card: cards.MessageCard) => {
       const m = cards.renderSlackMessage(card);

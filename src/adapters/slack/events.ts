@@ -10,6 +10,7 @@ import { carryCommand } from "./conversation.ts";
 import { showForm } from "./forms.ts";
 import { publishHome } from "./home.ts";
 import { slackCtx } from "./identity.ts";
+import { isMentionCommand, registerMentions } from "./mentions.ts";
 import { errorCard, tellUser } from "./replies.ts";
 
 /**
@@ -73,6 +74,8 @@ export function registerEvents(app: App, core: Core, interactions: Interactions,
       return;
     }
 
+    // A command after the bot's mention is answered by the app_mention listener (mentions.ts), not stored as a reply.
+    if (isMentionCommand(message.text, context.botUserId)) return;
     const thread = await core.threads.caseOfThread({ platform: "slack", channelId: m.channel, threadId: message.thread_ts });
     if (!thread) return; // a thread that follows no case: never a stray case
 
@@ -87,7 +90,7 @@ export function registerEvents(app: App, core: Core, interactions: Interactions,
     if (!text.trim()) return;
     const where = { channel: m.channel, user: message.user, threadTs: message.thread_ts };
     try {
-      await core.cases.comment(slackCtx(core, client, teamId, message.user), thread.number, {
+      await core.cases.comment(slackCtx(core, client, teamId, message.user, m.channel), thread.number, {
         body: text,
         internal,
         externalId: `${teamId}:${m.channel}:${message.ts}${edited ? `:edit:${m.ts}` : ""}`,
@@ -121,6 +124,8 @@ export function registerEvents(app: App, core: Core, interactions: Interactions,
     await carryCommand({ core, client, ctx, teamId, userId: user, channel, say }, outcome);
   }
 
+  registerMentions(app, core, interactions);
+
   app.event("app_home_opened", async ({ event, body, client }) => {
     if (event.tab !== "home") return;
     const teamId = (body as { team_id?: string }).team_id ?? "";
@@ -133,7 +138,7 @@ export function registerEvents(app: App, core: Core, interactions: Interactions,
     // The user's own workspace first (a Slack Connect guest's is not the channel's).
     const teamId = shortcut.user.team_id ?? shortcut.team?.id ?? "";
     try {
-      const ctx = await slackCtx(core, client, teamId, shortcut.user.id);
+      const ctx = slackCtx(core, client, teamId, shortcut.user.id, shortcut.channel.id);
       const text = shortcut.message.text ?? "";
       let link = "";
       try {

@@ -13,6 +13,7 @@ import { assertCan, resolveCaseId } from "./case-access.ts";
 import { presentCase, readCaseView, readFullCase } from "./case-reader.ts";
 import { formatCaseNumber, type CaseView } from "./presenter.ts";
 import { ccProblem, fileCaseSchema, type FileCaseInput } from "./schemas.ts";
+import { originForCase } from "../workspaces/channel-bindings.ts";
 
 export interface FileCaseResult {
   case: CaseView;
@@ -151,7 +152,8 @@ async function fileInTransaction(
     caseId: id,
     event: "case.filed",
     // The origin rides with the case in this transaction: the card it asks for is owed once the case exists, whatever crashes next.
-    payload: { number: formatCaseNumber(created.number), subject: input.subject, severity: input.severity, by: isVendorSide(actor) ? "staff" : "customer", origin: input.origin ?? null },
+    // A channel bound to another account than the case's is left out: the card goes to the filer's DM instead.
+    payload: { number: formatCaseNumber(created.number), subject: input.subject, severity: input.severity, by: isVendorSide(actor) ? "staff" : "customer", origin: (await originForCase(tx, input.origin, account.id)) ?? null },
     at: now,
   });
   deps.logger.info({ caseId: id, number: created.number, source: ctx.source }, "case filed");

@@ -10,6 +10,7 @@ import { inTransaction } from "../db/tx.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
 import { CaseError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
+import { assertFollowable } from "../workspaces/channel-bindings.ts";
 
 /**
  * Chat threads that follow a case, on any platform. A customer thread gets every
@@ -46,6 +47,8 @@ export function createThreads(deps: CoreDeps) {
         const row = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { accountId: true, partnerId: true, number: true } });
         assertCan(actor, "view", row);
         if (input.audience === "STAFF" && !isVendorSide(actor)) throw new CaseError("FORBIDDEN");
+        // A channel bound to an account (a customer's support channel) follows only that account's cases.
+        await assertFollowable(tx, input, row.accountId);
         const now = deps.clock.now();
         const key = { platform_channelId_threadId: { platform: input.platform, channelId: input.channelId, threadId: input.threadId } };
         const existing = await tx.caseThread.findUnique({ where: key });

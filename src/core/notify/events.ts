@@ -66,6 +66,23 @@ export const NOTIFICATION_PAYLOADS = {
     by: z.string(),
   }),
   "case.partner_handoff": z.object({ ...caseRef, partnerId: z.string(), partner: z.string(), channel: z.string().nullish(), note: z.string().nullish() }),
+  /**
+   * About no case (issue 13, src/core/accounts/identity-claims.ts): a one-time code to email
+   * to a contact's address on file, and a request that staff confirm who a chat user is
+   * (a card with Approve and Decline in the triage channel). The code itself is never in a
+   * payload: the email delivery opens it, sealed, by the claim's id.
+   */
+  "identity.code": z.object({ claimId: z.string() }),
+  "identity.approval_requested": z.object({
+    claimId: z.string(),
+    platform: z.enum(["slack", "teams"]),
+    tenantId: z.string(),
+    userId: z.string(),
+    channelId: z.string(),
+    account: z.string(),
+    typed: z.string(),
+    contact: z.string().nullish(),
+  }),
   /** Service-level warnings and breaches (src/core/sla): the owner or triage is warned, on-call or management alerted. */
   ...SLA_NOTIFICATION_PAYLOADS,
   /** The satisfaction survey of a closed case (src/core/satisfaction): to its contact, once. */
