@@ -128,6 +128,7 @@ export async function receivePersonalFiles(deps: TeamsDeps, context: TurnContext
   let caseNumber: string | undefined;
   try {
     const named = namedCase(text);
+    caseNumber = named.number;
     let ref: string | undefined = named.number;
     if (!ref) {
       const recent = (await deps.core.recent(ctx, 10)).find((r) => r.kind === "CASE");
