@@ -172,6 +172,15 @@ describe("Teams across tenants: installs recorded, identities per tenant, cards 
     expect(identities).toEqual([{ tenantId: acme.id, personId: w.people.acmeUser.id }]);
   });
 
+  it("an activity naming two tenants is refused before anything runs or is stored", async () => {
+    const before = { refs: await t.app.db.prisma.conversationRef.count(), identities: await t.app.db.prisma.chatIdentity.count() };
+    const mixed = activity(globex, gail, personal(globex, gail), { type: "message", text: "my cases", textFormat: "plain" });
+    const res = await post(globex, { ...mixed, conversation: { ...mixed.conversation, tenantId: acme.id } });
+    expect(res.status).toBe(400);
+    expect(res.json().error).toContain("different tenants");
+    expect({ refs: await t.app.db.prisma.conversationRef.count(), identities: await t.app.db.prisma.chatIdentity.count() }).toEqual(before);
+  });
+
   it("in the vendor's own tenant (TEAMS_APP_TENANT_ID) a user is matched by email in any account, as before", async () => {
     await say(vendor, alanAtVendor, "my cases");
     await answer(vendor, personal(vendor, alanAtVendor).id, "All My Cases");

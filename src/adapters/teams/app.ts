@@ -9,6 +9,7 @@ import { HttpRefusal, readBody, sendJson, type HttpServer } from "../http/server
 import { createRateLimiter } from "../shared/rate-limit.ts";
 import { activitySchema, unstorablePath } from "./activity.ts";
 import { CareBot } from "./bot.ts";
+import { tenantsDisagree } from "./identity.ts";
 import { fileHostPolicy } from "./file-download.ts";
 import { claimMatches, serviceUrlPolicy, serviceUrlProblem } from "./service-url.ts";
 import { TurnRefused } from "./turn-limits.ts";
@@ -130,6 +131,7 @@ export function startTeamsAdapter(options: { config: Config; core: Core; logger:
     const unstorable = unstorablePath(body);
     if (unstorable) return send(res, 400, { error: `Malformed activity: ${unstorable} holds characters that cannot be stored.` });
     const activity = parsed.data as unknown as Activity;
+    if (tenantsDisagree(activity)) return send(res, 400, { error: "Malformed activity: conversation.tenantId and channelData.tenant.id name different tenants." });
     const problem = serviceUrlProblem(serviceUrls, activity.serviceUrl);
     if (problem) {
       logger.warn({ problem, channelId: activity.channelId }, "teams activity refused: serviceUrl not allowed");

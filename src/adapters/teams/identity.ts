@@ -10,6 +10,18 @@ import type { Core, Ctx } from "../../core/index.ts";
  */
 export const NO_TENANT = "no-tenant";
 
+/**
+ * Whether an activity names two different tenants (conversation.tenantId and
+ * channelData.tenant.id). Teams writes both, the same; who a user is and which
+ * tenant's accounts they reach is keyed by the tenant, so an activity that says two
+ * things is refused rather than read one way here and another elsewhere.
+ */
+export function tenantsDisagree(activity: { conversation?: { tenantId?: unknown } | null; channelData?: unknown }): boolean {
+  const fromConversation = activity.conversation?.tenantId;
+  const fromChannelData = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  return Boolean(fromConversation) && Boolean(fromChannelData) && fromConversation !== fromChannelData;
+}
+
 /** The tenant and user of an activity, as Teams identifies them (AAD object id when present). */
 export function teamsUser(context: TurnContext): { tenantId: string; userId: string } {
   const a = context.activity;
