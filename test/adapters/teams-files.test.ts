@@ -164,12 +164,15 @@ describe("Teams: files reach the case", () => {
       attachments: [
         { contentType: "text/html", content: "<div>Our encoder settings</div><attachment id=\"abc\"></attachment>" },
         { contentType: "reference", contentUrl: link, name: "encoder-settings.png" },
+        // Not on SharePoint: not recorded as a file (staff would click it).
+        { contentType: "reference", contentUrl: "https://files.evil.example/invoice.pdf", name: "invoice.pdf" },
       ],
     };
     expect((await postActivity(endpoint, reply)).status).toBe(200);
     const comment = await t.app.db.prisma.comment.findFirstOrThrow({ where: { caseId: c.id, externalId: { not: null } } });
     expect(comment.body).toContain("Our encoder settings");
     expect(comment.body).toContain(`encoder-settings.png: ${link}`);
+    expect(comment.body).not.toContain("evil.example");
     // Shown on the case, to whoever reads it.
     expect(JSON.stringify((await t.app.core.cases.get(adaCtx(), c.number)).comments)).toContain(link);
     expect(await attachmentsOf(c.id)).toEqual([]);

@@ -5,7 +5,7 @@ import { attachmentProblem, type NewAttachment } from "../../core/attachments/at
 import { isRetryable, toCaseError } from "../../core/errors.ts";
 import type { Ctx } from "../../core/index.ts";
 import { reopenOffer } from "../../interactions/index.ts";
-import { downloadFile } from "./file-download.ts";
+import { downloadFile, fileUrlProblem, type FileHostPolicy } from "./file-download.ts";
 import { teamsCtx } from "./identity.ts";
 import { attachment } from "./teams-cards.ts";
 import type { TeamsDeps } from "./turn.ts";
@@ -72,26 +72,23 @@ export function sentFiles(activity: Pick<Activity, "attachments">): SentFile[] {
 
 /**
  * Files named in a channel message as SharePoint links: name and address, never fetched.
- * Only http(s) addresses are kept (a link on a case is clicked by staff).
+ * Only addresses on the file hosts (SharePoint, TEAMS_FILE_HOSTS) are kept: a link on a
+ * case is clicked by staff, and a Bot Connector address (a pasted image) opens for no one.
  */
-export function sharedFileLinks(activity: Pick<Activity, "attachments">): { name: string; link: string }[] {
+export function sharedFileLinks(activity: Pick<Activity, "attachments">, hosts: FileHostPolicy): { name: string; link: string }[] {
   const links: { name: string; link: string }[] = [];
   for (const raw of activity.attachments ?? []) {
     const parsed = sharedFileSchema.safeParse(raw);
-    if (!parsed.success || parsed.data.contentType.startsWith("application/vnd.microsoft.card.") || parsed.data.contentType === "text/html") continue;
-    try {
-      const address = new URL(parsed.data.contentUrl);
-      if (address.protocol === "https:" || address.protocol === "http:") links.push({ name: parsed.data.name.replace(/[\r\n]+/g, " ").trim(), link: address.toString() });
-    } catch {
-      // Not an address: nothing to record.
-    }
+    if (!parsed.success || /^(application\/vnd\.microsoft\.card\.|text\/html$|image\/)/i.test(parsed.data.contentType)) continue;
+    if (fileUrlProblem(hosts, parsed.data.contentUrl)) continue;
+    links.push({ name: parsed.data.name.replace(/[\r\n]+/g, " ").trim(), link: new URL(parsed.data.contentUrl).toString() });
   }
   return links;
 }
 
 /** A channel reply's text with the files it shared, as lines naming each file and its SharePoint link. */
-export function withSharedFileLinks(text: string, activity: Pick<Activity, "attachments">): string {
-  const links = sharedFileLinks(activity);
+export function withSharedFileLinks(text: string, activity: Pick<Activity, "attachments">, hosts: FileHostPolicy): string {
+  const links = sharedFileLinks(activity, hosts);
   if (links.length === 0) return text;
   const lines = links.map((f) => `📎 ${f.name}: ${f.link}`);
   return [text, `Shared in Teams (a SharePoint link; the file stays in the customer's SharePoint):`, ...lines].filter(Boolean).join("\n");

@@ -31,7 +31,7 @@ export async function answerMessage(deps: TeamsDeps, context: TurnContext): Prom
       thread = await deps.core.threads.caseOfThread({ platform: "teams", channelId, threadId });
       if (thread) {
         // A file shared in the thread is recorded by name and SharePoint link (attachments.ts).
-        const body = withSharedFileLinks(text, a);
+        const body = withSharedFileLinks(text, a, deps.fileHosts);
         if (body) await commentInThread(deps, context, thread, body, deliveryId);
         return;
       }
