@@ -4,6 +4,7 @@ import { z } from "zod";
 import { CaseError } from "./core/errors.ts";
 import { weeklyScheduleSchema } from "./core/sla/weekly-summary.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./adapters/shared/rate-limit.ts";
+import { DEFAULT_REFUSED_EXTENSIONS, type AttachmentLimits } from "./core/attachments/limits.ts";
 import type { S3StoreSettings } from "./core/attachments/s3-store.ts";
 
 /**
@@ -82,6 +83,19 @@ export const envSchema = z.object({
   SLACK_MANAGEMENT_CHANNEL: z.string().optional(),
   /** DM the customer about their case when no Slack thread follows it (default on). */
   SLACK_DM_FALLBACK: booleanish.default(true),
+  /**
+   * Hosts Slack files may be downloaded from with a workspace's token, comma-separated
+   * (a host on any port, or host:port): Slack's own (files.slack.com) by default; a file
+   * link to any other host is never followed.
+   */
+  SLACK_FILE_HOSTS: z.string().default("files.slack.com"),
+
+  /** Files on cases (chat, forms, email): the largest file, in MB; a larger one is refused with the limit named. */
+  ATTACHMENT_MAX_MB: z.coerce.number().positive().max(1024).default(10),
+  /** The most files one case may hold. */
+  ATTACHMENT_MAX_PER_CASE: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** File name extensions refused whatever type the sender declares, comma-separated without dots (programs and scripts by default). */
+  ATTACHMENT_REFUSED_TYPES: z.string().default(DEFAULT_REFUSED_EXTENSIONS.join(",")),
 
   /** Email to CC addresses: an SMTP URL (smtp://user:pass@host:587, smtps://…); unset, email is skipped. */
   SMTP_URL: z.string().url().optional(),
@@ -147,6 +161,20 @@ export type Config = Readonly<z.infer<typeof envSchema>> & { readonly production
 /** Whether the Teams adapter should run (with credentials, or in local mode). */
 export function teamsEnabled(config: Config): boolean {
   return Boolean(config.TEAMS_APP_ID) || config.TEAMS_LOCAL;
+}
+
+/** The limits on case files the core applies (src/core/attachments/limits.ts). */
+export function attachmentLimitsFromConfig(config: Config): AttachmentLimits {
+  return {
+    maxBytes: Math.floor(config.ATTACHMENT_MAX_MB * 1024 * 1024),
+    maxPerCase: config.ATTACHMENT_MAX_PER_CASE,
+    refusedExtensions: config.ATTACHMENT_REFUSED_TYPES.split(",").map((e) => e.trim().replace(/^\./, "").toLowerCase()).filter(Boolean),
+  };
+}
+
+/** Hosts Slack files are fetched from (SLACK_FILE_HOSTS), lower case. */
+export function slackFileHosts(config: Config): string[] {
+  return config.SLACK_FILE_HOSTS.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
 }
 
 /** The rate limits the chat adapters apply (src/adapters/shared/rate-limit.ts). */

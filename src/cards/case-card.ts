@@ -80,12 +80,52 @@ function latestComments(view: CaseView, max: number): Block[] {
   return blocks;
 }
 
+/** Where a file came from, as the card says it. */
+const FILE_SOURCE: Record<string, string> = { slack: "Slack", teams: "Teams", email: "email", http: "the web", cli: "the operator" };
+
+/** "12 KB": a file's size, short. */
+function fileSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}
+
+/** How many files a card lists (the newest); the rest are counted. */
+const FILES_SHOWN = 10;
+
+/**
+ * The case's files: name, size, who added them and from where. `view.attachments` is
+ * already what this reader may see (files of internal notes: vendor staff only, filtered
+ * by the core). A download button appears only with `fileUrl`, which signs an expiring
+ * link for one reader (src/files/file-links.ts): a card posted in a thread is read by
+ * many, so it names the files and Details gives each reader their own links. The button
+ * is a link (Slack sends the app nothing to handle for a url button; Teams opens it), so
+ * the action id it carries is never run.
+ */
+function fileBlocks(view: CaseView, fileUrl?: (attachmentId: string) => string | undefined): Block[] {
+  const files = view.attachments ?? [];
+  if (files.length === 0) return [];
+  const shown = files.slice(-FILES_SHOWN);
+  const blocks: Block[] = [{ type: "context", text: `Files (${files.length})${files.length > shown.length ? `: the latest ${shown.length}, open Details for the rest` : ""}`, optional: true }];
+  for (const f of shown) {
+    const url = fileUrl?.(f.id);
+    blocks.push({
+      type: "item",
+      title: f.name,
+      subtitle: `${fileSize(f.size)} · ${f.addedBy ? `${f.addedBy.name} via` : "Added via"} ${FILE_SOURCE[f.source] ?? f.source} · ${formatTime(f.createdAt)}`,
+      ...(url ? { action: { id: "case.details" as const, label: "Download", value: f.id, url } } : {}),
+      optional: true,
+    });
+  }
+  return blocks;
+}
+
 /**
  * The customer's card (also what anyone opens a case with). Of the service levels it shows
  * only the promise, in the reader's time zone when the platform gave one (options.timeZone),
  * else the vendor's business-hours zone; never the staff clocks, even when the view has them.
  */
-export function buildCaseCard(view: CaseView, catalog: Catalog, options: { maxComments?: number; timeZone?: string } = {}): MessageCard {
+export function buildCaseCard(view: CaseView, catalog: Catalog, options: { maxComments?: number; timeZone?: string; fileUrl?: (attachmentId: string) => string | undefined } = {}): MessageCard {
   const actions = caseActions(view, CUSTOMER_SIDE);
   return {
     surface: "message",
@@ -96,6 +136,7 @@ export function buildCaseCard(view: CaseView, catalog: Catalog, options: { maxCo
       ...promiseBlocks(view.promise, catalog, options.timeZone ?? view.promise?.timeZone),
       ...stateNotes(view, catalog),
       ...latestComments(view, options.maxComments ?? 5),
+      ...fileBlocks(view, options.fileUrl),
       { type: "actions", actions },
     ],
   };
@@ -112,7 +153,7 @@ function escalationsForStaff(view: CaseView): Block[] {
 }
 
 /** What the triage channel shows staff: who filed what, and every staff action. */
-export function buildTriageCard(view: CaseView, catalog: Catalog, options: { maxComments?: number } = {}): MessageCard {
+export function buildTriageCard(view: CaseView, catalog: Catalog, options: { maxComments?: number; fileUrl?: (attachmentId: string) => string | undefined } = {}): MessageCard {
   const details = [
     { label: "Type", value: CASE_TYPE_LABEL[view.caseType] ?? view.caseType },
     { label: "Contact", value: `${view.contact.name} <${view.contact.email}>${view.phone ? `, ${view.phone}` : ""}` },
@@ -134,6 +175,7 @@ export function buildTriageCard(view: CaseView, catalog: Catalog, options: { max
       ...(view.stepsToReproduce ? [{ type: "labelled" as const, label: "Steps to reproduce", text: view.stepsToReproduce, optional: true }] : []),
       ...escalationsForStaff(view),
       ...latestComments(view, options.maxComments ?? 3),
+      ...fileBlocks(view, options.fileUrl),
       { type: "actions", actions: caseActions(view, STAFF_SIDE) },
     ],
   };

@@ -45,6 +45,8 @@ export const SLACK_OPTION_TEXT = 75;
 export const SLACK_OPTION_VALUE = 75;
 /** Radio buttons: at most 10 options. @link https://docs.slack.dev/reference/block-kit/block-elements/radio-button-group-element */
 export const SLACK_RADIO_OPTIONS = 10;
+/** @link https://docs.slack.dev/reference/block-kit/block-elements/file-input-element (max_files 1..10) */
+export const SLACK_FILE_INPUT_MAX_FILES = 10;
 /** @link https://docs.slack.dev/reference/views/modal-views (title, submit and close: 24) */
 export const SLACK_MODAL_TITLE = 24;
 export const SLACK_MODAL_BUTTON = 24;

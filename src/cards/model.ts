@@ -44,7 +44,11 @@ export interface CardOption {
 export interface InputModel {
   id: string;
   label: string;
-  kind: "text" | "textarea" | "select" | "radio" | "secret";
+  /**
+   * "file": files to attach (Slack's file_input in a modal). Teams' Adaptive Cards have no
+   * file input: there it is a line saying to send the files to the bot in a chat instead.
+   */
+  kind: "text" | "textarea" | "select" | "radio" | "secret" | "file";
   required: boolean;
   /** The value to show: what the user typed last time, so nothing is lost. Never rendered for "secret". */
   value?: string;
@@ -55,6 +59,8 @@ export interface InputModel {
   error?: string;
   options?: CardOption[];
   optionGroups?: { label: string; options: CardOption[] }[];
+  /** For "file": how many files at most (Slack takes 1 to 10). */
+  maxFiles?: number;
   /** Slack: tell the bot at once when it changes (e.g. the product, so features can follow). */
   refreshOnChange?: boolean;
 }

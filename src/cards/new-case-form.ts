@@ -28,7 +28,7 @@ export interface NewCaseFormInput {
 
 export const NEW_CASE_FIELDS = [
   "accountId", "caseType", "severity", "subject", "description", "product", "feature", "pid", "exampleUrl",
-  "stepsToReproduce", "credentialsUsername", "credentialsPassword", "contactId", "phone", "cc",
+  "stepsToReproduce", "files", "credentialsUsername", "credentialsPassword", "contactId", "phone", "cc",
 ] as const;
 export type NewCaseField = (typeof NEW_CASE_FIELDS)[number];
 
@@ -92,6 +92,7 @@ export function buildNewCaseForm(input: NewCaseFormInput): FormCard {
     field("pid", { label: "Partner ID (PID)", kind: "text", required: false, maxLength: 12, hint: "Your account number where the issue shows. Several? List them in the description." }),
     field("exampleUrl", { label: "Example link", kind: "text", required: false, maxLength: 2000, placeholder: "https://…", hint: "A page where the behaviour shows." }),
     field("stepsToReproduce", { label: "Steps to reproduce", kind: "textarea", required: false, maxLength: 3000 }),
+    field("files", { label: "Files", kind: "file", required: false, maxFiles: 10, hint: "Logs, screenshots or recordings. More can follow in the case's thread." }),
     field("credentialsUsername", { label: "Test login: username", kind: "text", required: false, maxLength: 200, hint: "Optional: a test account staff may use to reproduce the issue. Kept encrypted, shown only to support staff, deleted after the case closes." }),
     field("credentialsPassword", {
       label: "Test login: password",

@@ -115,6 +115,9 @@ export function eventNotices(n: NotificationBody, view: CaseView, catalog: Pick<
       return [{ audience: "STAFF", card: notice(`Closing case ${number} was recommended`, `${n.payload.by || "The customer"} suggests closing it.${n.payload.note ? ` "${n.payload.note}"` : ""}`) }];
     case "case.partner_handoff":
       return both(notice(`Case ${number} was handed to ${n.payload.partner}`, "The certified partner answers on this case; you keep this thread."));
+    case "case.files_shared":
+      // A fetch still to do, nothing to tell: the files show on the case card once attached.
+      return [];
     case "identity.code":
     case "identity.approval_requested":
       // About no case: emailed (src/email/identity-code.ts) or posted to triage (chat-delivery) on their own.

@@ -25,7 +25,10 @@ function form(callbackId: FormId, title: string, submitLabel: string, number: st
 const withValue = (input: InputModel, v: Values): InputModel => ({ ...input, value: v.values?.[input.id], error: v.errors?.[input.id] });
 
 export function buildReplyForm(number: string, v: Values = {}): FormCard {
-  return form("case.reply", `Reply to ${number}`, "Send", number, [withValue({ id: "body", label: "Your reply", kind: "textarea", required: true, maxLength: 3000 }, v)]);
+  return form("case.reply", `Reply to ${number}`, "Send", number, [
+    withValue({ id: "body", label: "Your reply", kind: "textarea", required: true, maxLength: 3000 }, v),
+    { id: "files", label: "Files", kind: "file", required: false, maxFiles: 10, error: v.errors?.files },
+  ]);
 }
 
 export function buildInternalNoteForm(number: string, v: Values = {}): FormCard {

@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.ts";
 import type { ActorRef } from "./accounts/actors.ts";
+import type { AttachmentLimits } from "./attachments/limits.ts";
 import type { SourceName } from "./audit.ts";
 import type { Catalog } from "./catalog.ts";
 import type { Clock } from "./clock.ts";
@@ -13,6 +14,8 @@ export interface CoreDeps {
   catalog: Catalog;
   vault: CredentialVault;
   logger: Logger;
+  /** Size, count and type limits of case files (ATTACHMENT_* settings); the shipped ones when absent. */
+  attachmentLimits?: AttachmentLimits;
 }
 
 /** Who asks, and through which door. Adapters build it from a verified platform identity. */

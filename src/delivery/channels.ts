@@ -1,9 +1,10 @@
 import { WebClient } from "@slack/web-api";
 import { boltLogger } from "../adapters/slack/bolt-logger.ts";
 import { createSlackDelivery } from "../adapters/slack/delivery.ts";
+import { createSlackFileFetcher } from "../adapters/slack/files.ts";
 import { createTeamsCloudAdapter } from "../adapters/teams/app.ts";
 import { createTeamsDelivery } from "../adapters/teams/delivery.ts";
-import { slackEnabled, teamsEnabled, type Config } from "../config.ts";
+import { slackEnabled, slackFileHosts, teamsEnabled, type Config } from "../config.ts";
 import type { Core } from "../core/index.ts";
 import type { DeliveryChannel } from "../core/notify/delivery-port.ts";
 import type { Logger } from "../logger.ts";
@@ -37,6 +38,8 @@ export function deliveryChannels(config: Config, core: Core, logger: Logger): De
       retryConfig: { retries: 0 },
       logger: boltLogger(logger),
     });
+    // Shared files first: the Slack channel then redraws the case's cards with them attached.
+    channels.push(createSlackFileFetcher({ core, client, botToken: config.SLACK_BOT_TOKEN!, trustedHosts: slackFileHosts(config), logger }));
     channels.push(createSlackDelivery({ core, client, config, logger }));
   }
   if (teamsEnabled(config)) {

@@ -4,6 +4,7 @@ import type { FormCard, FormValues } from "../cards/index.ts";
 import type { CaseOrigin } from "../core/cases/schemas.ts";
 import { CaseError } from "../core/errors.ts";
 import { escalationForm, newCaseForm } from "./form-builders.ts";
+import { checkFormFiles, filesOfForm, requestFormFiles } from "./form-files.ts";
 import type { Env, Outcome } from "./outcome.ts";
 import { buildSatisfactionCommentForm, buildSatisfactionThanks } from "../cards/satisfaction.ts";
 import { scoreSchema } from "../core/satisfaction/survey.ts";
@@ -93,7 +94,10 @@ export const forms = {
     fallback: "subject",
     // A new case's card is posted where the form was opened, by the outbox (committed with the case).
     submit: async ({ core, ctx }, { values, state }, source) => {
+      const files = filesOfForm(values.files);
+      checkFormFiles({ core, ctx }, files);
       const { case: filed } = await core.cases.file(ctx, { ...cards.newCaseInput(values, state), ...(source.origin ? { origin: source.origin } : {}) });
+      await requestFormFiles({ core, ctx }, filed.number, files, source);
       return { kind: "done", text: `Case ${filed.number} was filed.`, after: async () => cards.buildCaseCard(filed, core.catalog) };
     },
     again: (env, { values, state }, errors) => newCaseForm(env, { key: state.key, channel: state.channel, linked: state.linked, values, errors }),
@@ -116,8 +120,13 @@ export const forms = {
   },
   "case.reply": onCase({
     draw: (_env, n, v) => cards.buildReplyForm(n, v),
-    inputs: ["body"],
-    write: ({ core, ctx }, n, v, source) => core.cases.comment(ctx, n, { body: text(v, "body"), externalId: source.deliveryId }),
+    inputs: ["body", "files"],
+    write: async ({ core, ctx }, n, v, source) => {
+      const files = filesOfForm(v.files);
+      checkFormFiles({ core, ctx }, files);
+      const { comment } = await core.cases.comment(ctx, n, { body: text(v, "body"), externalId: source.deliveryId });
+      await requestFormFiles({ core, ctx }, n, files, source, comment.id);
+    },
   }),
   "case.internalNote": onCase({
     draw: (_env, n, v) => cards.buildInternalNoteForm(n, v),

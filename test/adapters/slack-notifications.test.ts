@@ -64,14 +64,15 @@ describe("Slack: what reaches the customer, and how", () => {
   it("an edited reply and a shared file become comments that say so", async () => {
     const { case: c } = await s.t.app.core.cases.file(ada(), filing(s.w.accounts.acme.id, { subject: "Edits" }));
     await s.t.app.core.threads.follow(ada(), { case: c.number, platform: "slack", tenantId: "T1", channelId: "C4", threadId: "1700000300.000001", audience: "CUSTOMER" });
-    await sendToSlackEndpoint(s.endpoint, eventBody({ type: "message", channel: "C4", user: s.users.ada, text: "see log", ts: "1700000300.000200", thread_ts: "1700000300.000001", subtype: "file_share", files: [{ name: "player.log", permalink: "https://files.example/player.log" }] }, "EvFile"), JSON_TYPE);
+    await sendToSlackEndpoint(s.endpoint, eventBody({ type: "message", channel: "C4", user: s.users.ada, text: "see log", ts: "1700000300.000200", thread_ts: "1700000300.000001", subtype: "file_share", files: [{ id: "F0PLAYERLOG", name: "player.log", permalink: "https://files.example/player.log" }] }, "EvFile"), JSON_TYPE);
     await sendToSlackEndpoint(
       s.endpoint,
       eventBody({ type: "message", subtype: "message_changed", channel: "C4", ts: "1700000300.000300", message: { user: s.users.ada, text: "see the attached log", ts: "1700000300.000200", thread_ts: "1700000300.000001" } }, "EvEdit"),
       JSON_TYPE,
     );
     await expect.poll(async () => (await s.t.app.db.prisma.comment.findMany({ where: { caseId: c.id }, orderBy: { createdAt: "asc" } })).map((x) => x.body)).toEqual([
-      "see log\nAttached: player.log (https://files.example/player.log)",
+      // The file itself is fetched after the ack and attached (test/adapters/slack-files.test.ts).
+      "see log\nShared a file: player.log",
       "(edited) see the attached log",
     ]);
   });

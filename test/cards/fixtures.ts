@@ -93,6 +93,17 @@ export function allCards(): Record<string, Card> {
   return {
     // Read by staff: the view carries the clocks too, and the customer's card shows only the promise.
     "case-card-open": cards.buildCaseCard(caseView({ promise, serviceLevel: [clocks.nextUpdateOk] }), catalog),
+    // Files on the case: a reader's Details card carries a download link for each (signed for that reader).
+    "case-card-files": cards.buildCaseCard(
+      caseView({
+        attachments: [
+          { id: "f1", name: "player.log", contentType: "text/plain", size: 18_432, source: "slack", commentId: "c1", createdAt: at("2026-03-05T09:10:00Z"), addedBy: { id: "p1", name: "Ada Lovelace" } },
+          { id: "f2", name: "capture of the error.mp4", contentType: "video/mp4", size: 3_250_000, source: "email", commentId: null, createdAt: at("2026-03-05T09:20:00Z"), addedBy: null },
+        ],
+      }),
+      catalog,
+      { fileUrl: (id) => (id === "f1" ? "https://carebot.example/files?id=f1&p=p1&e=1772700000&s=signature" : undefined) },
+    ),
     "case-card-closed-reopen": cards.buildCaseCard(caseView({ status: "CLOSED", closedAt: at("2026-03-05T10:00:00Z"), closeReason: "SOLUTION_PROVIDED", actions: ["details", "reopen"] }), catalog),
     "case-card-closed-linked": cards.buildCaseCard(caseView({ status: "CLOSED", closedAt: at("2026-02-01T10:00:00Z"), closeReason: "DUPLICATE", duplicateOf: "00010001", actions: ["details", "newLinkedCase"] }), catalog),
     "case-card-partner": cards.buildCaseCard(caseView({ partner: { id: "x", name: "CaptionCo" }, recommendedCloseAt: at("2026-03-05T11:00:00Z"), actions: ["details", "reply", "escalate"] }), catalog),

@@ -23,6 +23,15 @@ export class FakeSlackApi {
   #failures: { method: string; status: number; retryAfter?: number }[] = [];
   /** Channels the app is not in: chat.postMessage there answers Slack's not_in_channel. */
   readonly closedChannels = new Set<string>();
+  /**
+   * Files Slack holds, by id: the bytes, and the bot token of the workspace they were
+   * shared in (files.info and the download answer only that token, as Slack does).
+   * `url` replaces the download link files.info reports (e.g. one to another host);
+   * `hideSize` leaves the size out of files.info and the download (sent chunked).
+   */
+  readonly files = new Map<string, { name: string; mimetype: string; content: Buffer; token: string; url?: string; hideSize?: boolean }>();
+  /** Every file download, with the token it carried and whether it was served. */
+  readonly downloads: { id: string; token: string | undefined; served: boolean }[] = [];
   /** Milliseconds every answer waits (a slow Slack). */
   delayMs = 0;
   /** What apps.connections.open hands a Socket Mode client. */
@@ -33,6 +42,16 @@ export class FakeSlackApi {
   }
   responseUrl(id = "r1"): string {
     return `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}/respond/${id}`;
+  }
+
+  /** host:port of the file downloads (loopback: SLACK_FILE_HOSTS=127.0.0.1 trusts it in tests). */
+  get fileHost(): string {
+    return `127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
+  }
+
+  /** A file shared in the workspace whose bot token is `token`. */
+  addFile(id: string, file: { name: string; mimetype?: string; content: Buffer | string; token: string; url?: string; hideSize?: boolean }): void {
+    this.files.set(id, { ...file, mimetype: file.mimetype ?? "text/plain", content: Buffer.from(file.content) });
   }
 
   /** The next call of `method` fails with this HTTP status (429 carries Retry-After). */
@@ -69,6 +88,25 @@ export class FakeSlackApi {
           }
         }
         const url = req.url ?? "";
+        const token = req.headers.authorization?.replace(/^Bearer /, "") ?? (typeof args.token === "string" ? args.token : undefined);
+        if (url.startsWith("/files-pri/")) {
+          // A file download: the bytes for the workspace's own token, Slack's sign-in page for any other.
+          const id = url.split("/")[2] ?? "";
+          const file = this.files.get(id);
+          const served = Boolean(file && file.token === token);
+          this.downloads.push({ id, token, served });
+          if (!file || !served) {
+            res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+            res.end("<html><body>Sign in to Slack</body></html>");
+            return;
+          }
+          res.writeHead(200, { "content-type": file.mimetype, ...(file.hideSize ? {} : { "content-length": String(file.content.length) }) });
+          if (!file.hideSize) return void res.end(file.content);
+          // In pieces, as a large file streams.
+          for (let i = 0; i < file.content.length; i += 64 * 1024) res.write(file.content.subarray(i, i + 64 * 1024));
+          res.end();
+          return;
+        }
         const method = url.startsWith("/respond/") ? "respond" : url.replace(/^\/api\//, "").split("?")[0]!;
         const failure = this.#failures.findIndex((f) => f.method === method);
         if (failure >= 0) {
@@ -79,7 +117,7 @@ export class FakeSlackApi {
           return;
         }
         this.calls.push({ method, args });
-        const answer = JSON.stringify(this.#answer(method, args));
+        const answer = JSON.stringify(this.#answer(method, args, token));
         setTimeout(() => {
           res.writeHead(200, { "content-type": "application/json" });
           res.end(answer);
@@ -89,7 +127,7 @@ export class FakeSlackApi {
     await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
   }
 
-  #answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  #answer(method: string, args: Record<string, unknown>, token?: string): Record<string, unknown> {
     const ts = () => {
       this.#ts += 100;
       const s = String(this.#ts);
@@ -116,6 +154,13 @@ export class FakeSlackApi {
         return { ok: true, view: { id: "V1", hash: "h1", ...(args.view as object) } };
       case "apps.connections.open":
         return { ok: true, url: this.socketUrl };
+      case "files.info": {
+        // Slack shows a file only to the workspace it was shared in (or with, for Slack Connect).
+        const file = this.files.get(String(args.file));
+        if (!file || file.token !== token) return { ok: false, error: "file_not_found" };
+        const download = file.url ?? `http://${this.fileHost}/files-pri/${String(args.file)}/download/${encodeURIComponent(file.name)}`;
+        return { ok: true, file: { id: args.file, name: file.name, mimetype: file.mimetype, ...(file.hideSize ? {} : { size: file.content.length }), url_private: download, url_private_download: download } };
+      }
       case "users.info": {
         const email = this.emails.get(String(args.user));
         const tz = this.timeZones.get(String(args.user));

@@ -71,6 +71,13 @@ export function blockKitProblems(payload: Json, surface: "message" | "modal" | "
         options.forEach((o) => option(o, where));
         break;
       }
+      case "file_input": {
+        // https://docs.slack.dev/reference/block-kit/block-elements/file-input-element: modals only, 1..10 files.
+        const max = (e.max_files as number | undefined) ?? 10;
+        check(max >= 1 && max <= 10, `${where}: max_files ${max} outside 1..10`);
+        check(surface === "modal", `${where}: a file input outside a modal`);
+        break;
+      }
       default:
         problems.push(`${where}: unexpected element type ${String(e.type)}`);
     }

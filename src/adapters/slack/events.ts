@@ -7,6 +7,7 @@ import type { Core } from "../../core/index.ts";
 import type { Logger } from "../../logger.ts";
 import { homeFor, newCaseForm, reopenOffer, type Interactions } from "../../interactions/index.ts";
 import { carryCommand } from "./conversation.ts";
+import { shareThreadFiles, slackFilesOf } from "./files.ts";
 import { showForm } from "./forms.ts";
 import { publishHome } from "./home.ts";
 import { slackCtx } from "./identity.ts";
@@ -39,7 +40,8 @@ const messageEvent = z.object({
   bot_id: z.string().optional(),
   /** The author's own workspace: a Slack Connect guest's differs from the envelope's team. */
   user_team: z.string().optional(),
-  files: z.array(z.object({ name: z.string().optional(), permalink: z.string().optional() })).optional(),
+  /** Shared files (fetched after the ack and attached: src/adapters/slack/files.ts). */
+  files: z.array(z.unknown()).optional(),
   message: z.object({ user: z.string().optional(), text: z.string().default(""), ts: z.string(), thread_ts: z.string().optional(), bot_id: z.string().optional(), user_team: z.string().optional() }).optional(),
 });
 
@@ -82,20 +84,25 @@ export function registerEvents(app: App, core: Core, interactions: Interactions,
     // Who wrote it decides whose workspace it is (a Slack Connect guest's own, not the
     // channel's host's): the workspace-to-account rule matches people by their own workspace.
     const teamId = message.user_team ?? m.user_team ?? (body as { team_id?: string }).team_id ?? thread.tenantId;
-    const files = (m.files ?? []).map((f) => `Attached: ${f.name ?? "file"}${f.permalink ? ` (${f.permalink})` : ""}`);
-    let text = [message.text, ...files].filter(Boolean).join("\n");
+    // An edit carries the files of the message it edits: they were asked for when it was first stored.
+    const files = edited ? [] : slackFilesOf(m.files);
+    let text = [message.text, ...files.map((f) => `Shared a file: ${f.name ?? "file"}`)].filter(Boolean).join("\n");
     if (edited) text = `(edited) ${text}`;
     const internal = thread.audience === "STAFF" && INTERNAL_MARKER.test(text);
     if (internal) text = text.replace(INTERNAL_MARKER, "");
     if (!text.trim()) return;
     const where = { channel: m.channel, user: message.user, threadTs: message.thread_ts };
     try {
-      await core.cases.comment(slackCtx(core, client, teamId, message.user, m.channel), thread.number, {
+      const ctx = slackCtx(core, client, teamId, message.user, m.channel);
+      const { comment } = await core.cases.comment(ctx, thread.number, {
         body: text,
         internal,
         externalId: `${teamId}:${m.channel}:${message.ts}${edited ? `:edit:${m.ts}` : ""}`,
         originThread: { platform: "slack", channelId: m.channel, threadId: message.thread_ts },
       });
+      // Only recorded here, fetched after the ack by the outbox (files.ts says why); a
+      // redelivery finds the same comment and asks for the same files once.
+      await shareThreadFiles(core, ctx, { number: thread.number, commentId: comment.id, teamId, userId: message.user, channel: m.channel, threadTs: message.thread_ts, files });
     } catch (error) {
       const failure = toCaseError(error);
       if (isRetryable(failure.code)) {

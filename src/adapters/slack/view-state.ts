@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { slackFilesOf } from "./files.ts";
 
 /**
  * The values of a submitted modal: view.state.values[block_id][action_id], each a
@@ -9,6 +10,8 @@ const elementState = z.object({
   type: z.string(),
   value: z.string().nullish(),
   selected_option: z.object({ value: z.string() }).nullish(),
+  /** A file_input's uploaded files: handed on as a JSON list of { id, name, size } (src/interactions/form-files.ts). */
+  files: z.array(z.unknown()).nullish(),
 });
 const stateSchema = z.record(z.string(), z.record(z.string(), elementState));
 
@@ -18,7 +21,7 @@ export function formValues(state: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [blockId, actions] of Object.entries(parsed.data)) {
     for (const element of Object.values(actions)) {
-      const value = element.selected_option?.value ?? element.value ?? undefined;
+      const value = element.files ? JSON.stringify(slackFilesOf(element.files)) : (element.selected_option?.value ?? element.value ?? undefined);
       if (value !== undefined && value !== null) out[blockId] = value;
     }
   }

@@ -121,6 +121,10 @@ function choices(input: InputModel): Choice[] {
 }
 
 function inputElements(input: InputModel): AdaptiveElement[] {
+  if (input.kind === "file") {
+    // Adaptive Cards have no file input: Teams users send files to the bot in a chat (docs/teams.md).
+    return [rich([run(`${oneLine(input.label)}: attach files by sending them to the bot in a chat.`, { isSubtle: true, size: "Small" })])];
+  }
   const common: InputCommon = {
     id: input.id,
     label: oneLine(input.label),

@@ -82,6 +82,10 @@ function inputBlock(input: InputModel): InputBlock {
       };
       break;
     }
+    case "file":
+      // The submitted view carries the uploaded files; the adapter fetches them after the ack (src/adapters/slack/files.ts).
+      element = { type: "file_input", ...base, max_files: Math.max(1, Math.min(input.maxFiles ?? L.SLACK_FILE_INPUT_MAX_FILES, L.SLACK_FILE_INPUT_MAX_FILES)) };
+      break;
     case "radio": {
       const options = (input.options ?? []).slice(0, L.SLACK_RADIO_OPTIONS);
       const initial = options.find((o) => o.value === input.value);

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { loadActor } from "../accounts/actors.ts";
 import { recordAudit } from "../audit.ts";
@@ -6,8 +6,13 @@ import { assertCan, changeCase } from "../cases/case-access.ts";
 import { caseWhere } from "../cases/case-reader.ts";
 import type { CaseRef } from "../cases/schemas.ts";
 import type { CoreDeps, Ctx } from "../deps.ts";
+import { formatCaseNumber } from "../cases/presenter.ts";
 import { CaseError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
+import { isVendorSide } from "../accounts/policy.ts";
+import { enqueueNotification } from "../notify/outbox.ts";
+import type { NotificationPayload } from "../notify/events.ts";
+import { DEFAULT_ATTACHMENT_LIMITS, DEFAULT_REFUSED_EXTENSIONS, sizeInWords, type AttachmentLimits } from "./limits.ts";
 import { databaseFileStore, type FileStore } from "./storage.ts";
 import { attachmentSelect, type AttachmentView } from "./view.ts";
 
@@ -19,28 +24,37 @@ export type { AttachmentView };
  * the same right as replying), so whoever may reply may attach; reading one needs the
  * right to view its case. Bytes go through the FileStore (the database by default).
  */
-export interface AttachmentLimits {
-  /** Largest file, in bytes. */
-  maxBytes: number;
-  /** Most files one case may hold. */
-  maxPerCase: number;
-}
-
-/** The shipped limits: 10 MiB a file (what common mail systems let through), 50 files a case. */
-export const DEFAULT_ATTACHMENT_LIMITS: AttachmentLimits = { maxBytes: 10 * 1024 * 1024, maxPerCase: 50 };
-
-/**
- * Kinds a support case has no use for and a customer's colleague might be tricked into
- * running when staff forward them: refused whatever type the sender declared.
- */
-const REFUSED_EXTENSIONS = new Set(["exe", "scr", "com", "bat", "cmd", "msi", "pif", "vbs", "vbe", "jse", "wsf", "hta", "cpl", "lnk"]);
-
+export type { AttachmentLimits };
+export { DEFAULT_ATTACHMENT_LIMITS };
 
 /** What a caller hands in: the bytes and what the sender said they are. */
 export interface NewAttachment {
   name: string;
   contentType?: string | null;
   content: Buffer;
+  /**
+   * The platform's id of the file (e.g. "slack:T1:F123"): adding the same file to the same
+   * case again (a fetch retried after a crash) returns the file already attached instead of
+   * a second copy.
+   */
+  externalId?: string;
+}
+
+/** A file a platform says it has for a case, before carebot fetched it. */
+export interface SharedFile {
+  id: string;
+  name?: string | null;
+  /** What the platform declares; checked again against the bytes when they arrive. */
+  size?: number | null;
+}
+
+/** Files to fetch from a chat platform and attach (issue 14): see `request`. */
+export interface FilesToFetch {
+  commentId?: string | null;
+  from: NotificationPayload<"case.files_shared">["from"];
+  files: SharedFile[];
+  /** Where to tell the sender about a file that is refused when it arrives. */
+  thread?: { channelId: string; threadId: string } | null;
 }
 
 const metaSchema = z.object({
@@ -72,84 +86,166 @@ export function cleanContentType(raw: string | null | undefined): string {
   return /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/.test(type) ? type : "application/octet-stream";
 }
 
-/** Why a file may not be attached, in the sender's words, or null when it may. */
-export function attachmentProblem(file: { name: string; size: number }, limits: AttachmentLimits): string | null {
+/**
+ * Why a file may not be attached, in the sender's words, naming the limit, or null when it
+ * may. `size` may be unknown (a platform that did not say): then only the name is judged.
+ */
+export function attachmentProblem(file: { name: string; size?: number | null }, limits: AttachmentLimits): string | null {
   const ext = file.name.includes(".") ? file.name.split(".").pop()!.toLowerCase() : "";
-  if (REFUSED_EXTENSIONS.has(ext)) return `${file.name}: programs (.${ext}) cannot be attached to a case.`;
+  const refused = limits.refusedExtensions ?? DEFAULT_REFUSED_EXTENSIONS;
+  if (ext && refused.includes(ext)) {
+    return DEFAULT_REFUSED_EXTENSIONS.includes(ext) ? `${file.name}: programs (.${ext}) cannot be attached to a case.` : `${file.name}: files of type .${ext} cannot be attached to a case.`;
+  }
   if (file.size === 0) return `${file.name}: the file is empty.`;
-  if (file.size > limits.maxBytes) return `${file.name}: files may be at most ${Math.floor(limits.maxBytes / (1024 * 1024))} MB.`;
+  if (typeof file.size === "number" && file.size > limits.maxBytes) return `${file.name} is ${sizeInWords(file.size)}; files may be at most ${sizeInWords(limits.maxBytes)}.`;
   return null;
+}
+
+/** The refusal when a case would hold more files than allowed, in the sender's words. */
+function tooMany(limits: AttachmentLimits, held: number, adding: number): CaseError {
+  return new CaseError("VALIDATION", {
+    field: "files",
+    message: `A case may hold at most ${limits.maxPerCase} files; this one has ${held}${adding > 1 ? `, and these are ${adding} more` : ""}.`,
+  });
+}
+
+/**
+ * The same file on the same case gets the same id: a uuid-shaped digest of the case and
+ * the platform's file id, so a retried fetch finds what an earlier attempt stored.
+ */
+function idOfExternal(caseId: string, externalId: string): string {
+  const h = createHash("sha256").update(`carebot attachment\u0000${caseId}\u0000${externalId}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Files of internal notes are as internal as the notes: vendor staff only. */
+function visibleTo(actor: Parameters<typeof isVendorSide>[0]) {
+  return isVendorSide(actor) ? {} : { OR: [{ commentId: null }, { comment: { visibility: { not: "INTERNAL" as const } } }] };
 }
 
 
 export function createAttachments(deps: CoreDeps, options: { store?: FileStore; limits?: AttachmentLimits } = {}) {
   const store = options.store ?? databaseFileStore(deps.prisma, () => deps.clock.now());
-  const limits = options.limits ?? DEFAULT_ATTACHMENT_LIMITS;
+  const limits = options.limits ?? deps.attachmentLimits ?? DEFAULT_ATTACHMENT_LIMITS;
+
+  /** Refuses the lot when one file may not be attached (a VALIDATION error naming it and the limit). */
+  function check(files: { name: string; size?: number | null }[]): void {
+    for (const f of files) {
+      const problem = attachmentProblem({ name: cleanFileName(f.name), size: f.size }, limits);
+      if (problem) throw new CaseError("VALIDATION", { field: "files", message: problem });
+    }
+    if (files.length > limits.maxPerCase) throw tooMany(limits, 0, files.length);
+  }
 
   return {
     store,
     limits,
+    check,
 
     /**
      * Attaches files to a case (and to one of its comments, when they came with it). All
-     * or nothing: one refused file refuses the lot, with a message naming it.
+     * or nothing: one refused file refuses the lot, with a message naming it and the limit.
+     * A file with an externalId already on the case is returned as it is, not added again.
      */
     add: async (ctx: Ctx, ref: CaseRef, files: NewAttachment[], with_: { commentId?: string } = {}): Promise<AttachmentView[]> => {
       const cleaned = files.map((f) => {
-        const meta = parseInput(metaSchema, { name: f.name, contentType: f.contentType, size: f.content.length }, { field: "attachments" });
-        return { name: cleanFileName(meta.name), contentType: cleanContentType(meta.contentType), content: f.content };
+        const meta = parseInput(metaSchema, { name: f.name, contentType: f.contentType, size: f.content.length }, { field: "files" });
+        return { name: cleanFileName(meta.name), contentType: cleanContentType(meta.contentType), content: f.content, externalId: f.externalId };
       });
-      for (const f of cleaned) {
-        const problem = attachmentProblem({ name: f.name, size: f.content.length }, limits);
-        if (problem) throw new CaseError("VALIDATION", { field: "attachments", message: problem });
-      }
+      check(cleaned.map((f) => ({ name: f.name, size: f.content.length })));
       return changeCase(deps, ctx, ref, "answer", async ({ tx, actor, row, now }) => {
+        const planned = cleaned.map((f) => ({ ...f, id: f.externalId ? idOfExternal(row.id, f.externalId) : randomUUID() }));
+        const already = new Set((await tx.attachment.findMany({ where: { id: { in: planned.map((f) => f.id) } }, select: { id: true } })).map((a) => a.id));
+        const fresh = planned.filter((f) => !already.has(f.id));
         const held = await tx.attachment.count({ where: { caseId: row.id } });
-        if (held + cleaned.length > limits.maxPerCase) {
-          throw new CaseError("VALIDATION", { field: "attachments", message: `A case may hold at most ${limits.maxPerCase} files; this one has ${held}.` });
-        }
+        if (held + fresh.length > limits.maxPerCase) throw tooMany(limits, held, fresh.length);
         if (with_.commentId) {
           const comment = await tx.comment.findUnique({ where: { id: with_.commentId }, select: { caseId: true } });
           if (comment?.caseId !== row.id) throw new CaseError("NOT_FOUND", { field: "comment", message: "That reply is not on this case." });
         }
         const addedById = "personId" in actor ? actor.personId : null;
-        const ids: string[] = [];
-        for (const f of cleaned) {
-          const id = randomUUID();
-          const storageKey = `${store.name === "database" ? "db" : store.name}:${id}`;
+        for (const f of fresh) {
+          const storageKey = `${store.name === "database" ? "db" : store.name}:${f.id}`;
           await store.put(storageKey, f.content, tx);
           await tx.attachment.create({
-            data: { id, caseId: row.id, commentId: with_.commentId ?? null, name: f.name, contentType: f.contentType, size: f.content.length, addedById, source: ctx.source, storageKey, createdAt: now },
+            data: { id: f.id, caseId: row.id, commentId: with_.commentId ?? null, name: f.name, contentType: f.contentType, size: f.content.length, addedById, source: ctx.source, storageKey, createdAt: now },
           });
-          ids.push(id);
         }
-        await recordAudit(tx, {
-          caseId: row.id,
-          accountId: row.accountId,
-          actor,
-          action: "case.attachments",
-          changes: { attachments: cleaned.map((f) => ({ name: f.name, size: f.content.length })) },
-          source: ctx.source,
-          at: now,
-        });
-        return tx.attachment.findMany({ where: { id: { in: ids } }, select: attachmentSelect, orderBy: { createdAt: "asc" } });
+        if (fresh.length > 0) {
+          await recordAudit(tx, {
+            caseId: row.id,
+            accountId: row.accountId,
+            actor,
+            action: "case.attachments",
+            changes: { attachments: fresh.map((f) => ({ name: f.name, size: f.content.length })) },
+            source: ctx.source,
+            at: now,
+          });
+        }
+        return tx.attachment.findMany({ where: { id: { in: planned.map((f) => f.id) } }, select: attachmentSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
       });
     },
 
-    /** The files of a case the actor may see, oldest first. */
+    /**
+     * Files shared on a chat platform that carebot has still to fetch: checked now by what
+     * the platform declares (name, size, how many), so the sender hears at once about a
+     * file that cannot be attached, and recorded in the outbox for the platform's file
+     * channel to fetch and attach after the platform's request was answered (a download
+     * may take longer than Slack's 3-second ack, and an outbox row survives a crash).
+     * Whoever may reply may ask. Asking again for the same files of the same comment (a
+     * redelivered event) records nothing new.
+     */
+    request: async (ctx: Ctx, ref: CaseRef, input: FilesToFetch): Promise<{ requested: boolean }> => {
+      if (input.files.length === 0) return { requested: false };
+      check(input.files.map((f) => ({ name: f.name ?? "file", size: f.size })));
+      return changeCase(deps, ctx, ref, "answer", async ({ tx, row, now }) => {
+        const held = await tx.attachment.count({ where: { caseId: row.id } });
+        if (held + input.files.length > limits.maxPerCase) throw tooMany(limits, held, input.files.length);
+        if (input.commentId) {
+          const comment = await tx.comment.findUnique({ where: { id: input.commentId }, select: { caseId: true } });
+          if (comment?.caseId !== row.id) throw new CaseError("NOT_FOUND", { field: "comment", message: "That reply is not on this case." });
+        }
+        const key = `${input.from.platform}:${input.from.tenantId}:${input.commentId ?? "case"}:${input.files.map((f) => f.id).join(",")}`;
+        const asked = await tx.notification.findFirst({ where: { caseId: row.id, event: "case.files_shared", payload: { path: ["key"], equals: key } }, select: { id: true } });
+        if (asked) return { requested: false };
+        await enqueueNotification(tx, {
+          caseId: row.id,
+          event: "case.files_shared",
+          payload: {
+            number: formatCaseNumber(row.number),
+            subject: row.subject,
+            key,
+            commentId: input.commentId ?? null,
+            from: input.from,
+            files: input.files.map((f) => ({ id: f.id, name: f.name ?? null })),
+            thread: input.thread ?? null,
+          },
+          at: now,
+        });
+        return { requested: true };
+      });
+    },
+
+    /** The files of a case the actor may see, oldest first (files of internal notes: vendor staff only). */
     list: async (ctx: Ctx, ref: CaseRef): Promise<AttachmentView[]> => {
       const [actor, row] = await Promise.all([loadActor(deps.prisma, ctx.actor), deps.prisma.case.findUnique({ where: caseWhere(ref), select: { id: true, accountId: true, partnerId: true } })]);
       if (!row) throw new CaseError("NOT_FOUND", { field: "case", message: "No case with that number is visible to you." });
       assertCan(actor, "view", row);
-      return deps.prisma.attachment.findMany({ where: { caseId: row.id }, select: attachmentSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+      return deps.prisma.attachment.findMany({ where: { caseId: row.id, ...visibleTo(actor) }, select: attachmentSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
     },
 
-    /** One file with its bytes, for a viewer of its case; anyone else is told it does not exist. */
+    /**
+     * One file with its bytes, for a viewer of its case (a file of an internal note: vendor
+     * staff only); anyone else is told it does not exist, exactly as for a file that does not.
+     */
     open: async (ctx: Ctx, attachmentId: string): Promise<AttachmentView & { content: Buffer }> => {
       const id = parseInput(z.uuid(), attachmentId, { field: "attachment" });
       const [actor, found] = await Promise.all([
         loadActor(deps.prisma, ctx.actor),
-        deps.prisma.attachment.findUnique({ where: { id }, select: { ...attachmentSelect, storageKey: true, case: { select: { accountId: true, partnerId: true } } } }),
+        deps.prisma.attachment.findUnique({
+          where: { id },
+          select: { ...attachmentSelect, storageKey: true, case: { select: { accountId: true, partnerId: true } }, comment: { select: { visibility: true } } },
+        }),
       ]);
       if (!found) throw new CaseError("NOT_FOUND", { field: "attachment" });
       try {
@@ -157,9 +253,10 @@ export function createAttachments(deps: CoreDeps, options: { store?: FileStore; 
       } catch {
         throw new CaseError("NOT_FOUND", { field: "attachment" });
       }
+      if (found.comment?.visibility === "INTERNAL" && !isVendorSide(actor)) throw new CaseError("NOT_FOUND", { field: "attachment" });
       const content = await store.get(found.storageKey);
       if (!content) throw new CaseError("NOT_FOUND", { field: "attachment", message: "That file is no longer stored." });
-      const { storageKey: _key, case: _case, ...view } = found;
+      const { storageKey: _key, case: _case, comment: _comment, ...view } = found;
       return { ...view, content };
     },
   };

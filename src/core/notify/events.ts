@@ -67,6 +67,22 @@ export const NOTIFICATION_PAYLOADS = {
   }),
   "case.partner_handoff": z.object({ ...caseRef, partnerId: z.string(), partner: z.string(), channel: z.string().nullish(), note: z.string().nullish() }),
   /**
+   * Files shared on a chat platform (a Slack thread, a Slack form's file input) that
+   * carebot has still to fetch: recorded when the message or form is stored, so the ack
+   * never waits for a download and a crash loses nothing; the platform's file channel
+   * fetches them with the workspace's token and attaches them (src/adapters/slack/files.ts).
+   * `key` makes asking twice (a redelivered event) one notification; `thread` is where the
+   * sender is told about a refused file.
+   */
+  "case.files_shared": z.object({
+    ...caseRef,
+    key: z.string().max(2000),
+    commentId: z.string().nullish(),
+    from: z.object({ platform: z.enum(["slack", "teams"]), tenantId: z.string(), userId: z.string() }),
+    files: z.array(z.object({ id: z.string().max(255), name: z.string().max(1000).nullish() })).min(1).max(50),
+    thread: z.object({ channelId: z.string(), threadId: z.string() }).nullish(),
+  }),
+  /**
    * About no case (issue 13, src/core/accounts/identity-claims.ts): a one-time code to email
    * to a contact's address on file, and a request that staff confirm who a chat user is
    * (a card with Approve and Decline in the triage channel). The code itself is never in a

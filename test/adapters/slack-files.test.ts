@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventBody, sendToSlackEndpoint } from "../support/slack-requests.ts";
+import { CUSTOMER_TOKEN, startTwoWorkspaces, type TwoWorkspaces } from "../support/two-workspaces.ts";
+import { as, filing } from "../support/world.ts";
+
+/**
+ * Issue 14: a file shared in a case's Slack thread reaches the case. The message is stored
+ * (and Slack answered) first; the delivery worker then fetches the file with the token of
+ * the workspace it was shared in, only from a trusted host, and attaches it to the comment.
+ * Alan is a contact of Acme in Acme's own workspace (TCUST, installed with OAuth), so his
+ * files must be fetched with TCUST's token, never the vendor's.
+ */
+const JSON_TYPE = "application/json";
+const MB = 1024 * 1024;
+
+describe("Slack: files shared in a case thread", () => {
+  let s: TwoWorkspaces;
+  const alan = () => as(s.w.people.acmeUser2.id);
+  let thread = 0;
+
+  beforeAll(async () => {
+    // One MB a file here, so a refusal needs no large download; the local Slack's file host
+    // (loopback, any port) is trusted as files.slack.com is in production, and 127.0.0.2 is not.
+    s = await startTwoWorkspaces({ ATTACHMENT_MAX_MB: "1", SLACK_FILE_HOSTS: "files.slack.com,127.0.0.1" });
+    s.slack.emails.set("UALAN", "alan@acme.test");
+  });
+  afterAll(() => s?.close());
+
+  /** A case of Acme's, followed in a thread of Acme's workspace. */
+  async function caseInThread(subject: string) {
+    const { case: c } = await s.t.app.core.cases.file(alan(), filing(s.w.accounts.acme.id, { subject }));
+    thread += 1;
+    const where = { channel: "CACME", threadTs: `1700001000.00000${thread}` };
+    await s.t.app.core.threads.follow(alan(), { case: c.number, platform: "slack", tenantId: "TCUST", channelId: where.channel, threadId: where.threadTs, audience: "CUSTOMER" });
+    await s.t.app.worker!.runOnce(); // the new case's own notifications out of the way
+    return { c, ...where };
+  }
+
+  const share = (where: { channel: string; threadTs: string }, ts: string, text: string, files: Record<string, unknown>[], eventId: string, retryNum?: number) =>
+    sendToSlackEndpoint(
+      s.t.url("/slack/events"),
+      eventBody({ type: "message", subtype: "file_share", channel: where.channel, user: "UALAN", user_team: "TCUST", text, ts, thread_ts: where.threadTs, files }, eventId, "TCUST"),
+      JSON_TYPE,
+      { retryNum },
+    );
+
+  it("reaches the case with its content, fetched with the workspace's own token, and the thread's card lists it", async () => {
+    const { c, ...where } = await caseInThread("Player errors");
+    s.slack.addFile("F0LOG1", { name: "player.log", mimetype: "text/plain", content: "ERROR 42 at 09:00\n", token: CUSTOMER_TOKEN });
+    const res = await share(where, "1700001000.000100", "see the log", [{ id: "F0LOG1", name: "player.log", size: 18 }], "EvShare1");
+    expect(res.status).toBe(200);
+    // Stored at once, fetched only by the worker: the ack did not wait for a download.
+    const comment = await s.t.app.db.prisma.comment.findFirstOrThrow({ where: { caseId: c.id, body: { startsWith: "see the log" } } });
+    expect(comment.body).toBe("see the log\nShared a file: player.log");
+    expect(s.slack.downloads).toEqual([]);
+
+    await s.t.app.worker!.runOnce();
+    const files = await s.t.app.core.email.attachments.list(alan(), c.number);
+    expect(files).toMatchObject([{ name: "player.log", contentType: "text/plain", size: 18, source: "slack", commentId: comment.id, addedBy: { name: "Alan Acme" } }]);
+    const opened = await s.t.app.core.email.attachments.open(alan(), files[0]!.id);
+    expect(opened.content.toString()).toBe("ERROR 42 at 09:00\n");
+    // Acme's workspace token asked for the file and downloaded it; the vendor's never did.
+    expect(s.recorder.tokensOf("files.info")).toEqual([CUSTOMER_TOKEN]);
+    expect(s.slack.downloads).toEqual([{ id: "F0LOG1", token: CUSTOMER_TOKEN, served: true }]);
+    // The thread's card is redrawn with the file on it.
+    const redrawn = await s.slack.waitFor("chat.update", (a) => a.channel === where.channel && a.ts === where.threadTs && JSON.stringify(a.blocks).includes("player.log"));
+    expect(JSON.stringify(redrawn.blocks)).toContain("Alan Acme");
+  });
+
+  it("a redelivered event stores the comment and the file once", async () => {
+    const { c, ...where } = await caseInThread("Twice");
+    s.slack.addFile("F0SHOT1", { name: "screen.png", mimetype: "image/png", content: "PNG...", token: CUSTOMER_TOKEN });
+    await share(where, "1700001000.000200", "", [{ id: "F0SHOT1", name: "screen.png", size: 6 }], "EvShare2");
+    await share(where, "1700001000.000200", "", [{ id: "F0SHOT1", name: "screen.png", size: 6 }], "EvShare2", 1);
+    await s.t.app.worker!.runOnce();
+    await s.t.app.worker!.runOnce();
+    expect(await s.t.app.db.prisma.comment.count({ where: { caseId: c.id, body: "Shared a file: screen.png" } })).toBe(1);
+    expect((await s.t.app.core.email.attachments.list(alan(), c.number)).map((f) => f.name)).toEqual(["screen.png"]);
+  });
+
+  it("a file over the limit is refused with the limit named, at once when Slack says its size, the comment kept", async () => {
+    const { c, ...where } = await caseInThread("Too big");
+    s.slack.addFile("F0BIG1", { name: "capture.mp4", mimetype: "video/mp4", content: Buffer.alloc(2 * MB, 1), token: CUSTOMER_TOKEN });
+    const before = s.slack.of("chat.postEphemeral").length;
+    expect((await share(where, "1700001000.000300", "recording", [{ id: "F0BIG1", name: "capture.mp4", size: 2 * MB }], "EvShare3")).status).toBe(200);
+    const told = await s.slack.waitFor("chat.postEphemeral", (a) => a.user === "UALAN" && JSON.stringify(a.blocks).includes("capture.mp4"));
+    expect(s.slack.of("chat.postEphemeral").length).toBe(before + 1);
+    expect(JSON.stringify(told.blocks)).toContain("files may be at most 1 MB");
+    expect(await s.t.app.db.prisma.comment.count({ where: { caseId: c.id, body: { startsWith: "recording" } } })).toBe(1);
+    await s.t.app.worker!.runOnce();
+    expect(await s.t.app.core.email.attachments.list(alan(), c.number)).toEqual([]);
+    expect(s.slack.downloads.filter((d) => d.id === "F0BIG1")).toEqual([]);
+  });
+
+  it("a file whose size Slack did not say is refused while downloading once it passes the limit, and the sender is told", async () => {
+    const { c, ...where } = await caseInThread("Size unknown");
+    s.slack.addFile("F0BIG2", { name: "dump.bin", mimetype: "application/octet-stream", content: Buffer.alloc(2 * MB, 2), token: CUSTOMER_TOKEN, hideSize: true });
+    // A Slack Connect share carries only the file's id.
+    await share(where, "1700001000.000400", "dump", [{ id: "F0BIG2" }], "EvShare4");
+    await s.t.app.worker!.runOnce();
+    expect(s.slack.downloads.filter((d) => d.id === "F0BIG2")).toEqual([{ id: "F0BIG2", token: CUSTOMER_TOKEN, served: true }]);
+    const told = await s.slack.waitFor("chat.postEphemeral", (a) => a.user === "UALAN" && JSON.stringify(a.blocks).includes("dump.bin"));
+    expect(JSON.stringify(told.blocks)).toContain("files may be at most 1 MB");
+    expect(told.thread_ts).toBe(where.threadTs);
+    expect(await s.t.app.core.email.attachments.list(alan(), c.number)).toEqual([]);
+    const row = await s.t.app.db.prisma.notification.findFirstOrThrow({ where: { caseId: c.id, event: "case.files_shared" } });
+    expect(row.status).toBe("DELIVERED");
+  });
+
+  it("a download link to a host that is not Slack's is never followed", async () => {
+    const { c, ...where } = await caseInThread("Elsewhere");
+    s.slack.addFile("F0EVIL", { name: "notes.txt", content: "hello", token: CUSTOMER_TOKEN, url: "http://127.0.0.2:9/files-pri/F0EVIL/notes.txt" });
+    await share(where, "1700001000.000500", "notes", [{ id: "F0EVIL", name: "notes.txt", size: 5 }], "EvShare5");
+    await s.t.app.worker!.runOnce();
+    const row = await s.t.app.db.prisma.notification.findFirstOrThrow({ where: { caseId: c.id, event: "case.files_shared" } });
+    // Kept for a retry and shown to the operator, never downloaded.
+    expect(row.status).toBe("PENDING");
+    expect(row.lastError).toContain("untrusted host (127.0.0.2:9)");
+    expect(s.slack.downloads.filter((d) => d.id === "F0EVIL")).toEqual([]);
+    expect(await s.t.app.core.email.attachments.list(alan(), c.number)).toEqual([]);
+  });
+});
