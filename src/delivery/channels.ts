@@ -1,6 +1,8 @@
 import { WebClient } from "@slack/web-api";
 import { boltLogger } from "../adapters/slack/bolt-logger.ts";
 import { createSlackDelivery } from "../adapters/slack/delivery.ts";
+import { loadSlackOAuthConfig } from "../adapters/slack/oauth-config.ts";
+import { workspaceTokens } from "../adapters/slack/workspace-tokens.ts";
 import { createSlackFileFetcher } from "../adapters/slack/files.ts";
 import { createTeamsCloudAdapter } from "../adapters/teams/app.ts";
 import { createTeamsDelivery } from "../adapters/teams/delivery.ts";
@@ -23,6 +25,21 @@ function emailReplies(): EmailReplies | undefined {
 }
 
 /**
+ * With the Slack OAuth settings (src/adapters/slack/oauth-config.ts, read from the
+ * environment as the server's install routes read them), rotating tokens of installed
+ * workspaces are refreshed before they expire, in delivery-only workers too.
+ */
+function refreshSlackTokens(config: Config, core: Core, logger: Logger): void {
+  try {
+    const oauth = loadSlackOAuthConfig(readEnvironment(process.env));
+    if (oauth.enabled) workspaceTokens(core).useRefresh({ clientId: oauth.SLACK_CLIENT_ID!, clientSecret: oauth.SLACK_CLIENT_SECRET!, apiUrl: config.SLACK_API_URL });
+  } catch (error) {
+    // Incomplete OAuth settings: the server refuses them at start-up (main.ts); delivery goes on with stored tokens.
+    logger.warn({ err: error }, "slack oauth settings unreadable: rotating tokens will not be refreshed by this process");
+  }
+}
+
+/**
  * The delivery channels, built from config in one place for every process that
  * delivers: the server (src/app.ts) and the delivery-only workers (src/worker-main.ts).
  * Slack gets its own Web API client that fails fast on 429 (the outbox reschedules at
@@ -41,6 +58,7 @@ export function deliveryChannels(config: Config, core: Core, logger: Logger): De
     // Shared files first: the Slack channel then redraws the case's cards with them attached.
     channels.push(createSlackFileFetcher({ core, client, botToken: config.SLACK_BOT_TOKEN!, trustedHosts: slackFileHosts(config), logger }));
     channels.push(createSlackDelivery({ core, client, config, logger }));
+    refreshSlackTokens(config, core, logger);
   }
   if (teamsEnabled(config)) {
     channels.push(createTeamsDelivery({ core, adapter: createTeamsCloudAdapter(config), botAppId: config.TEAMS_APP_ID ?? "", config, logger }));

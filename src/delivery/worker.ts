@@ -1,6 +1,6 @@
 import type { Clock } from "../core/clock.ts";
 import type { Core } from "../core/index.ts";
-import { CannotDeliver, RetryLater, type DeliveryChannel } from "../core/notify/delivery-port.ts";
+import { CannotDeliver, DestinationPaused, RetryLater, type DeliveryChannel } from "../core/notify/delivery-port.ts";
 import type { ClaimedNotification } from "../core/notify/events.ts";
 import type { Logger } from "../logger.ts";
 
@@ -101,7 +101,8 @@ export function createDeliveryWorker(options: {
     } catch (error) {
       const wait = error instanceof RetryLater ? error.retryAfterMs : backoffMs(row.attempts);
       const retryAt = new Date(clock.now().getTime() + wait);
-      if (error instanceof Paused) {
+      // Paused (the whole channel, or its one destination): nothing was tried, so no attempt is counted.
+      if (error instanceof Paused || error instanceof DestinationPaused) {
         await core.outbox.defer(row.id, retryAt);
         return { ok: false, retryAt };
       }

@@ -2,71 +2,78 @@ import { ErrorCode, type WebClient } from "@slack/web-api";
 import * as cards from "../../cards/index.ts";
 import type { Config } from "../../config.ts";
 import type { Core } from "../../core/index.ts";
-import { CaseError } from "../../core/errors.ts";
-import { CannotDeliver, RetryLater, type DeliveryChannel } from "../../core/notify/delivery-port.ts";
+import { CannotDeliver, DestinationPaused, RetryLater, type DeliveryChannel } from "../../core/notify/delivery-port.ts";
 import type { Logger } from "../../logger.ts";
 import { createChatDelivery } from "../shared/chat-delivery.ts";
 import { postCaseCardToOrigin } from "./post-case.ts";
+import { workspaceTokens } from "./workspace-tokens.ts";
 
 /**
  * How the outbox reaches Slack: chat.postMessage into threads and channels, DMs by
  * user id, a new case's card where it was filed (post-case.ts), chat.update to redraw
- * a thread's root card. A 429 becomes a retry at its
- * Retry-After (the delivery client fails fast instead of waiting inside the worker), and
- * pauses all Slack delivery until then: Slack limits the app per workspace and method, so
- * the worker's other concurrent deliveries would only earn 429s of their own. Demo data
- * never reaches Slack: every workspace is a real one (chat-delivery.ts records it).
+ * a thread's root card. Demo data never reaches Slack: every workspace is a real one
+ * (chat-delivery.ts records it).
  * Each call into a customer's workspace uses that workspace's own bot token when carebot
- * was installed there with OAuth (tokenFor), else the configured SLACK_BOT_TOKEN (the
- * vendor's own workspace: triage, on-call, management, partners). A workspace that
- * uninstalled the app or revoked its tokens gets nothing more: CannotDeliver, recorded
- * as refused for that destination, never retried.
+ * was installed there with OAuth, or its Enterprise Grid org's org-wide install's; a
+ * rotating token is refreshed before it expires (workspace-tokens.ts, which remembers
+ * each workspace's answer for 15 s); else the configured SLACK_BOT_TOKEN (the vendor's
+ * own workspace: triage, on-call, management, partners). A workspace that uninstalled
+ * the app or revoked its tokens gets nothing more: CannotDeliver, recorded as refused for
+ * that destination, never retried. A remembered token that Slack refuses (another
+ * process saw it refreshed or removed) is forgotten and asked for again, once.
+ * Rate limits are per workspace: a 429 becomes a retry at its Retry-After (the delivery
+ * client fails fast instead of waiting inside the worker) and pauses delivery into that
+ * workspace only (its installation's token got it), so one customer's limit does not
+ * hold up the others': a notification bound there meanwhile waits, its attempt not
+ * counted (DestinationPaused).
  * @link https://docs.slack.dev/apis/web-api/rate-limits
  * @link https://docs.slack.dev/authentication/installing-with-oauth
  */
 export function createSlackDelivery(options: { core: Core; client: WebClient; config: Config; logger: Logger }): DeliveryChannel {
   const { core, client, config } = options;
+  const tokens = workspaceTokens(core);
+  /** Installation key (or CONFIGURED) -> until when Slack asked carebot to wait there (the core's clock, ms). */
+  const pausedUntil = new Map<string, number>();
+  const now = () => core.slackInstallations.now().getTime();
 
-  /**
-   * The token for a workspace, read for each delivery (one indexed row: an uninstall or a
-   * re-install takes effect at the next delivery, not after a cache expires).
-   */
-  async function tokenFor(teamId: string | undefined): Promise<string | undefined> {
+  /** Whose token a call into a workspace carries, and the key its rate limit is kept under. */
+  async function targetOf(teamId: string | undefined): Promise<{ token?: string; key: string; id?: string }> {
     // Threads carebot opened in the vendor's channels are keyed "triage", "partner:C…",
     // "sla:…" (chat-delivery's toChannel), not by a workspace: the configured token's.
-    if (!teamId || !SLACK_TEAM_ID.test(teamId)) return undefined;
-    const known = await lookUp(teamId);
-    if (known.removed) throw new CannotDeliver(`carebot was removed from the Slack workspace ${teamId} (uninstalled or its tokens revoked)`);
-    return known.token;
-  }
-  async function lookUp(teamId: string): Promise<{ token?: string; removed: boolean }> {
-    try {
-      const found = await core.slackInstallations.find({ teamId });
-      const installation = JSON.parse(found.secrets) as { bot?: { token?: string } };
-      return { token: installation.bot?.token, removed: false };
-    } catch (error) {
-      // Never installed with OAuth: the configured token's workspace (single-workspace mode).
-      if (error instanceof CaseError && error.code === "NOT_FOUND") return { removed: error.details.removed === true };
-      if (error instanceof CaseError && error.code === "VALIDATION") return { removed: false };
-      throw error;
-    }
+    if (!teamId || !SLACK_TEAM_ID.test(teamId)) return { key: CONFIGURED };
+    const found = await tokens.forWorkspace(teamId);
+    if (found.kind === "removed") throw new CannotDeliver(`carebot was removed from the Slack workspace ${teamId} (uninstalled or its tokens revoked)`);
+    return found.kind === "installed" ? { token: found.token, key: found.key, id: teamId } : { key: CONFIGURED };
   }
 
-  async function call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      const e = error as { code?: string; retryAfter?: number };
-      if (e.code === ErrorCode.RateLimitedError) throw new RetryLater("Slack rate limit", (e.retryAfter ?? 1) * 1000, { cause: error, wholeChannel: true });
-      throw error;
+  async function call<T>(teamId: string | undefined, fn: (token: { token?: string }) => Promise<T>): Promise<T> {
+    for (let asked = 0; ; asked += 1) {
+      const target = await targetOf(teamId);
+      const wait = (pausedUntil.get(target.key) ?? 0) - now();
+      if (wait > 0) throw new DestinationPaused(`Slack asked carebot to wait before posting in ${target.key === CONFIGURED ? "the vendor's workspace" : target.key}`, wait);
+      try {
+        return await fn(target.token ? { token: target.token } : {});
+      } catch (error) {
+        const e = error as { code?: string; retryAfter?: number; data?: { error?: string } };
+        if (e.code === ErrorCode.RateLimitedError) {
+          const ms = (e.retryAfter ?? 1) * 1000;
+          pausedUntil.set(target.key, Math.max(pausedUntil.get(target.key) ?? 0, now() + ms));
+          if (pausedUntil.size > 10_000) pausedUntil.clear();
+          throw new RetryLater(`Slack rate limit in ${target.key === CONFIGURED ? "the vendor's workspace" : target.key}`, ms, { cause: error });
+        }
+        if (asked === 0 && target.id && e.code === ErrorCode.PlatformError && REFUSED_TOKEN.has(e.data?.error ?? "")) {
+          tokens.forget(target.id);
+          continue;
+        }
+        throw error;
+      }
     }
   }
   async function postMessage(teamId: string | undefined, channel: string, card: cards.MessageCard, threadTs?: string) {
-    const token = await tokenFor(teamId);
     const m = cards.renderSlackMessage(card);
     // mrkdwn: false: the fallback text (push notifications) holds customer words too, and
     // mrkdwn cannot escape * _ ~ or backticks; the blocks are plain_text already.
-    return call(() => client.chat.postMessage({ ...(token ? { token } : {}), channel, text: m.text, blocks: m.blocks, mrkdwn: false, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) }));
+    return call(teamId, (token) => client.chat.postMessage({ ...token, channel, text: m.text, blocks: m.blocks, mrkdwn: false, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) }));
   }
   async function post(teamId: string | undefined, channel: string, card: cards.MessageCard, threadTs?: string) {
     const r = await postMessage(teamId, channel, card, threadTs);
@@ -88,9 +95,8 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
         return identity ? post(identity.tenantId, identity.userId, card) : null;
       },
       refreshRoot: async (t, card) => {
-        const token = await tokenFor(t.tenantId);
         const m = cards.renderSlackMessage(card);
-        await call(() => client.chat.update({ ...(token ? { token } : {}), channel: t.channelId, ts: t.threadId, text: m.text, blocks: m.blocks }));
+        await call(t.tenantId, (token) => client.chat.update({ ...token, channel: t.channelId, ts: t.threadId, text: m.text, blocks: m.blocks }));
       },
       partnerChannel: (destination) => (typeof destination === "string" && destination.startsWith("slack:") ? destination.slice("slack:".length) : undefined),
       postToOrigin: (origin, card) =>
@@ -111,3 +117,7 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
 
 /** A Slack workspace (T…) or Enterprise Grid org (E…) id. */
 const SLACK_TEAM_ID = /^[TE][A-Z0-9]+$/;
+/** The rate-limit key of calls with the configured SLACK_BOT_TOKEN (the vendor's own workspace). */
+const CONFIGURED = "configured";
+/** Slack's answers to a token it no longer takes. */
+const REFUSED_TOKEN = new Set(["invalid_auth", "token_revoked", "token_expired", "account_inactive", "not_authed"]);

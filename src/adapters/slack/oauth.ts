@@ -6,6 +6,7 @@ import type { HttpServer } from "../http/server.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { createInstallationStore } from "./installation-store.ts";
 import { loadSlackOAuthConfig } from "./oauth-config.ts";
+import { workspaceTokens } from "./workspace-tokens.ts";
 
 /**
  * Installing carebot into any Slack workspace (OAuth v2, issue 13) with Bolt's own
@@ -39,6 +40,8 @@ export function startSlackOAuth(options: { env: NodeJS.ProcessEnv; core: Core; h
     logger: boltLogger(options.logger),
     renderHtmlForInstallPath: installPage,
   });
+  // The same client credentials refresh rotating tokens (Slack's token rotation), for requests and delivery alike.
+  workspaceTokens(options.core).useRefresh({ clientId: config.SLACK_CLIENT_ID!, clientSecret: config.SLACK_CLIENT_SECRET!, apiUrl: options.slackApiUrl });
   options.http.route("GET", "/slack/install", (req, res) => installer.handleInstallPath(req, res, undefined, installUrlOptions));
   options.http.route("GET", "/slack/oauth_redirect", (req, res) =>
     installer.handleCallback(req, res, {

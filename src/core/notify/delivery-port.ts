@@ -34,6 +34,13 @@ export class RetryLater extends Error {
 }
 
 /**
+ * Thrown by a channel when the destination alone is paused (a Slack workspace that got a
+ * 429, its Retry-After not yet passed): the notification waits until then, its attempt
+ * not counted, while the channel's other destinations carry on.
+ */
+export class DestinationPaused extends RetryLater {}
+
+/**
  * Thrown by a channel when retrying cannot help: the destination is refused for good
  * (a conversation on a host we do not trust, a workspace that removed the app). The
  * notification is DEAD at once, with the reason, for the operator to see; nothing is
