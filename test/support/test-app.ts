@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { startApp, type App } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
+import type { Clock } from "../../src/core/clock.ts";
 import { freshPostgresDatabase } from "./test-core.ts";
 
 /**
@@ -16,7 +17,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string>): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string>, options: { clock?: Clock } = {}): Promise<TestApp> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   const fresh = adminUrl ? await freshPostgresDatabase(adminUrl) : undefined;
   const logLines: string[] = [];
@@ -37,7 +38,7 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
     ...(fresh ? { DATABASE_URL: fresh.url, CREDENTIALS_KEY: randomBytes(32).toString("base64") } : {}),
     ...env,
   });
-  const app = await startApp(config, { logDestination: destination, manualDelivery: true });
+  const app = await startApp(config, { logDestination: destination, manualDelivery: true, clock: options.clock });
   return {
     app,
     logLines,

@@ -1,6 +1,7 @@
 import { App } from "@slack/bolt";
 import { rateLimitsFromConfig, type Config } from "../../config.ts";
 import { systemClock, type Clock } from "../../core/clock.ts";
+import { CaseError } from "../../core/errors.ts";
 import type { Core } from "../../core/index.ts";
 import { createInteractions } from "../../interactions/index.ts";
 import type { Logger } from "../../logger.ts";
@@ -68,7 +69,9 @@ export async function startSlackAdapter(options: { config: Config; core: Core; l
   registerUserChange(app, core, logger);
   app.error(async (error) => {
     // Over HTTP the receiver answers a failure (500 for an event, so Slack retries) and logs it with a reference.
-    if (!socketMode) throw error;
+    // A refused authorize carries our CaseError (a removed workspace, authorize.ts): its message is what the user sees.
+    const refused = (error as { original?: unknown }).original;
+    if (!socketMode) throw refused instanceof CaseError ? refused : error;
     logger.error({ err: error }, "slack listener failed");
   });
   if (socketMode) await app.start();
