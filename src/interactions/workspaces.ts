@@ -48,7 +48,7 @@ export async function unlinkWorkspace({ core, ctx }: Env, args: WorkspaceArgs): 
   );
 }
 
-/** The Slack installations and every link, for staff: what the operator's CLI lists. */
+/** The Slack installations, the Teams tenants installed in, and every link, for staff: what the operator's CLI lists. */
 export async function listWorkspaces({ core, ctx }: Env): Promise<Outcome> {
   const links = await core.workspaces.list(ctx);
   const installs = await core.slackInstallations.list(ctx);
@@ -61,7 +61,18 @@ export async function listWorkspaces({ core, ctx }: Env): Promise<Outcome> {
     const accounts = linked.get((i.orgInstall ? i.enterpriseId : i.teamId) ?? "") ?? [];
     return `Slack ${id}: ${state}; ${accounts.length ? `linked to ${accounts.join(", ")}` : "not linked to any account"}`;
   });
-  const installed = new Set(installs.map((i) => (i.orgInstall ? i.enterpriseId : i.teamId)));
+  // Teams installs, one line per tenant (installationUpdate records each conversation it was added to).
+  const tenants = new Map<string, { current: number; since: Date }>();
+  for (const i of await core.teamsInstallations.list(ctx)) {
+    const seen = tenants.get(i.tenantId) ?? { current: 0, since: i.installedAt };
+    tenants.set(i.tenantId, { current: seen.current + (i.removedAt ? 0 : 1), since: i.installedAt < seen.since ? i.installedAt : seen.since });
+  }
+  for (const [tenant, t] of tenants) {
+    const accounts = linked.get(tenant) ?? [];
+    const state = t.current ? `installed in ${t.current} ${t.current === 1 ? "conversation" : "conversations"} since ${day(t.since)}` : "removed everywhere";
+    installLines.push(`Teams ${tenant}: ${state}; ${accounts.length ? `linked to ${accounts.join(", ")}` : "not linked to any account"}`);
+  }
+  const installed = new Set([...installs.map((i) => (i.orgInstall ? i.enterpriseId : i.teamId)), ...tenants.keys()]);
   const linkLines = links.filter((l) => !installed.has(l.tenantId)).map((l) => `${l.platform === "slack" ? "Slack" : "Teams"} ${l.tenantId}: linked to ${l.accountName} since ${day(l.linkedAt)}`);
   const lines = [...installLines, ...linkLines];
   const shown = lines.slice(0, SHOWN);
