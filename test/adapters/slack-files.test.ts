@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventBody, sendToSlackEndpoint } from "../support/slack-requests.ts";
+import { eventBody, interactiveBody, sendToSlackEndpoint } from "../support/slack-requests.ts";
 import { CUSTOMER_TOKEN, startTwoWorkspaces, type TwoWorkspaces } from "../support/two-workspaces.ts";
 import { as, filing } from "../support/world.ts";
 
@@ -11,6 +11,7 @@ import { as, filing } from "../support/world.ts";
  * files must be fetched with TCUST's token, never the vendor's.
  */
 const JSON_TYPE = "application/json";
+const FORM = "application/x-www-form-urlencoded";
 const MB = 1024 * 1024;
 
 describe("Slack: files shared in a case thread", () => {
@@ -118,5 +119,69 @@ describe("Slack: files shared in a case thread", () => {
     expect(row.lastError).toContain("untrusted host (127.0.0.2:9)");
     expect(s.slack.downloads.filter((d) => d.id === "F0EVIL")).toEqual([]);
     expect(await s.t.app.core.email.attachments.list(alan(), c.number)).toEqual([]);
+  });
+
+  /** The new-case form as Slack submits it, with files in its file input. */
+  function newCaseSubmission(key: string, subject: string, files: Record<string, unknown>[]) {
+    const text = (value: string) => ({ type: "plain_text_input", value });
+    const select = (value: string) => ({ type: "static_select", selected_option: { value } });
+    const values: Record<string, Record<string, unknown>> = {
+      accountId: { accountId: select(s.w.accounts.acme.id) },
+      caseType: { caseType: { type: "radio_buttons", selected_option: { value: "TECHNICAL_ISSUE" } } },
+      severity: { severity: { type: "radio_buttons", selected_option: { value: "S3" } } },
+      subject: { subject: text(subject) },
+      description: { description: text("Machine captions stopped on Monday; the player log is attached.") },
+      feature: { feature: select("captions/machine") },
+      contactId: { contactId: select(s.w.people.acmeUser2.id) },
+      files: { files: { type: "file_input", files } },
+    };
+    return interactiveBody({
+      type: "view_submission",
+      team: { id: "TCUST", domain: "acme" },
+      user: { id: "UALAN", team_id: "TCUST" },
+      api_app_id: "A1",
+      trigger_id: "trigger-files",
+      view: { id: "V1", hash: "h1", type: "modal", callback_id: "case.new", private_metadata: JSON.stringify({ key, channel: "CACME" }), blocks: [], state: { values } },
+    });
+  }
+
+  it("a file put in the new-case form reaches the new case, fetched after the form was answered", async () => {
+    s.slack.addFile("F0FORM1", { name: "player-console.txt", mimetype: "text/plain", content: "console: error 1002", token: CUSTOMER_TOKEN });
+    const res = await sendToSlackEndpoint(s.t.url("/slack/events"), newCaseSubmission("form-files-1", "Captions stopped (with a log)", [{ id: "F0FORM1", name: "player-console.txt", size: 19, mimetype: "text/plain" }]), FORM);
+    expect(res.status).toBe(200);
+    const filed = await s.t.app.db.prisma.case.findFirstOrThrow({ where: { subject: "Captions stopped (with a log)" } });
+    expect(s.slack.downloads.filter((d) => d.id === "F0FORM1")).toEqual([]);
+    await s.t.app.worker!.runOnce();
+    await s.t.app.worker!.runOnce();
+    const files = await s.t.app.core.email.attachments.list(alan(), filed.id);
+    expect(files).toMatchObject([{ name: "player-console.txt", size: 19, source: "slack", commentId: null, addedBy: { name: "Alan Acme" } }]);
+    expect(s.slack.downloads.filter((d) => d.id === "F0FORM1")).toEqual([{ id: "F0FORM1", token: CUSTOMER_TOKEN, served: true }]);
+  });
+
+  it("an oversized file in the form is refused on the form itself, with the limit named, and no case is filed", async () => {
+    const res = await sendToSlackEndpoint(s.t.url("/slack/events"), newCaseSubmission("form-files-2", "Captions stopped (huge recording)", [{ id: "F0FORM2", name: "session.mov", size: 5 * MB }]), FORM);
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ response_action: "errors", errors: { files: "session.mov is 5 MB; files may be at most 1 MB." } });
+    expect(await s.t.app.db.prisma.case.count({ where: { subject: "Captions stopped (huge recording)" } })).toBe(0);
+  });
+
+  it("a file put in the reply form joins the reply on the case", async () => {
+    const { c } = await caseInThread("Reply with a file");
+    s.slack.addFile("F0REPLY1", { name: "har.json", mimetype: "application/json", content: "{\"log\":{}}", token: CUSTOMER_TOKEN });
+    const body = interactiveBody({
+      type: "view_submission",
+      team: { id: "TCUST", domain: "acme" },
+      user: { id: "UALAN", team_id: "TCUST" },
+      api_app_id: "A1",
+      trigger_id: "trigger-reply",
+      view: {
+        id: "V2", hash: "h2", type: "modal", callback_id: "case.reply", private_metadata: JSON.stringify({ case: c.number }), blocks: [],
+        state: { values: { body: { body: { type: "plain_text_input", value: "Here is the HAR file." } }, files: { files: { type: "file_input", files: [{ id: "F0REPLY1", name: "har.json", size: 11 }] } } } },
+      },
+    });
+    expect((await sendToSlackEndpoint(s.t.url("/slack/events"), body, FORM)).status).toBe(200);
+    const reply = await s.t.app.db.prisma.comment.findFirstOrThrow({ where: { caseId: c.id, body: "Here is the HAR file." } });
+    await s.t.app.worker!.runOnce();
+    expect(await s.t.app.core.email.attachments.list(alan(), c.number)).toMatchObject([{ name: "har.json", commentId: reply.id, addedBy: { name: "Alan Acme" } }]);
   });
 });
