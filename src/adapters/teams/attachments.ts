@@ -193,7 +193,7 @@ async function attachAfterTurn(
       // Inline images live on the Bot Connector this activity came from (its serviceUrl, already checked by the route); only there does the bot's token go.
       const onConnector = file.inline && later.serviceOrigin !== undefined && originOf(file.address) === later.serviceOrigin;
       const token = onConnector ? await later.token() : undefined;
-      const got = await downloadFile(deps.fileHosts, file.address, { maxBytes, tooLarge, authorization: token ? `Bearer ${token}` : undefined, trusted: onConnector ? () => true : undefined });
+      const got = await downloadFile(deps.fileHosts, file.address, { maxBytes, tooLarge, authorization: token ? `Bearer ${token}` : undefined, trusted: onConnector ? (hop) => originOf(hop) === later.serviceOrigin : undefined });
       if (got.ok) fetched.push({ name: file.name, contentType: got.contentType, content: got.content });
       else problems.push(`${file.name}: ${got.problem}.`);
     }

@@ -64,7 +64,8 @@ const MAX_REDIRECTS = 3;
  * GETs a trusted address within `maxBytes`. Redirects are followed by hand, each hop
  * checked against the list like the first. `authorization` goes to the first host only
  * (a bot token for the Bot Connector's inline images; never to SharePoint, whose links
- * carry their own short-lived authorization).
+ * carry their own short-lived authorization). `trusted` vouches for an address the list
+ * does not name (the activity's own Bot Connector), hop by hop like the list.
  */
 export async function downloadFile(
   policy: FileHostPolicy,
