@@ -5,6 +5,7 @@ import { LinkFirst } from "../db/link-first.ts";
 import type { Tx } from "../db/tx.ts";
 import { CaseError } from "../errors.ts";
 import { isTimeZone } from "../time-zone.ts";
+import { tenantsCovering } from "../workspaces/grid.ts";
 import type { OwnWorkspaces } from "../workspaces/own-workspaces.ts";
 import type { AccountPlace, Actor } from "./policy.ts";
 
@@ -137,7 +138,8 @@ export async function loadPlace(db: PrismaClient | Tx, accountId: string): Promi
 
 /** The accounts a workspace or tenant is linked to (WorkspaceLink). */
 async function linkedAccounts(db: PrismaClient | Tx, ref: ChatRef): Promise<string[]> {
-  const links = await db.workspaceLink.findMany({ where: { platform: ref.platform, tenantId: ref.tenantId }, select: { accountId: true } });
+  // A Slack workspace in an Enterprise Grid org is covered by a link on the org too (workspaces/grid.ts).
+  const links = await db.workspaceLink.findMany({ where: { platform: ref.platform, tenantId: { in: await tenantsCovering(db, ref) } }, select: { accountId: true } });
   return links.map((l) => l.accountId);
 }
 

@@ -61,8 +61,8 @@ export function createWorkspaceLinks(deps: CoreDeps) {
       }),
 
     /**
-     * Ends the link. The account's contacts already matched in that workspace lose their
-     * chat identity there too: otherwise an unlinked workspace would keep reaching the
+     * Ends the link. The account's contacts already matched in that workspace (for a Grid
+     * org, in its workspaces) lose their chat identity there too: otherwise an unlinked workspace would keep reaching the
      * account's cases through identities the link once allowed.
      */
     unlink: (ctx: Ctx, raw: z.input<typeof workspaceLinkSchema>) =>
@@ -75,7 +75,8 @@ export function createWorkspaceLinks(deps: CoreDeps) {
         const identities = await db.$executeRaw`
           DELETE FROM "ChatIdentity" ci USING "Person" p
           WHERE p."id" = ci."personId" AND p."kind" = 'CONTACT'
-            AND ci."platform" = ${input.platform}::"Platform" AND ci."tenantId" = ${input.tenantId}
+            AND ci."platform" = ${input.platform}::"Platform"
+            AND (ci."tenantId" = ${input.tenantId} OR (${input.platform} = 'slack' AND ci."tenantId" IN (SELECT g."teamId" FROM "SlackGridWorkspace" g WHERE g."enterpriseId" = ${input.tenantId})))
             AND p."accountId" IN (SELECT a."id" FROM "Account" a WHERE a."id" = ${input.accountId}::uuid OR a."parentId" = ${input.accountId}::uuid)`;
         await recordAudit(db, { accountId: input.accountId, actor, action: "workspace.unlinked", changes: { platform: input.platform, tenantId: input.tenantId, identitiesRemoved: identities }, source: ctx.source, at: deps.clock.now() });
         return { identitiesRemoved: identities };
