@@ -9,6 +9,7 @@ import { enqueueNotification, type OutboxBell } from "../notify/outbox.ts";
 import { parseInput } from "../validation.ts";
 import { bindingOf, type ChannelBindingView } from "../workspaces/channel-bindings.ts";
 import { loadActor, type ChatRef } from "./actors.ts";
+import type { Actor } from "./policy.ts";
 
 /**
  * Who a chat user is, when their email cannot say (issue 13, Slack Connect): Slack
@@ -83,8 +84,9 @@ export function createIdentityClaims(deps: CoreDeps, bell?: OutboxBell) {
   }
 
   /** Links the identity to the contact, once; the claim must still be pending (single use). */
-  async function link(db: Tx, claim: { id: string; platform: ChatRef["platform"]; tenantId: string; userId: string; accountId: string }, personId: string, how: "code" | "staff", decidedById: string | null) {
+  async function link(db: Tx, claim: { id: string; platform: ChatRef["platform"]; tenantId: string; userId: string; accountId: string }, personId: string, how: "code" | "staff", actor: Actor) {
     const at = now();
+    const decidedById = "personId" in actor ? actor.personId : null;
     const spent = await db.identityClaim.updateMany({ where: { id: claim.id, status: "PENDING" }, data: { status: "CONFIRMED", decidedAt: at, decidedById } });
     if (spent.count !== 1) throw new CaseError("CONFLICT", { message: "That request was already decided." });
     const person = await db.person.findFirst({ where: { id: personId, ...family(claim.accountId) }, select: { id: true, name: true, accountId: true } });
@@ -93,7 +95,6 @@ export function createIdentityClaims(deps: CoreDeps, bell?: OutboxBell) {
       INSERT INTO "ChatIdentity" ("id", "platform", "tenantId", "userId", "personId", "createdAt")
       VALUES (${randomUUID()}::uuid, ${claim.platform}::"Platform", ${claim.tenantId}, ${claim.userId}, ${person.id}::uuid, ${at})
       ON CONFLICT DO NOTHING`;
-    const actor = decidedById ? await loadActor(db, { personId: decidedById }) : ({ kind: "system" } as const);
     await recordAudit(db, { accountId: person.accountId ?? undefined, actor, action: how === "code" ? "identity.linked_by_code" : "identity.linked_by_staff", changes: { personId: person.id, platform: claim.platform, tenantId: claim.tenantId, userId: claim.userId, claimId: claim.id }, source: claim.platform, at });
     return person;
   }
@@ -113,7 +114,7 @@ export function createIdentityClaims(deps: CoreDeps, bell?: OutboxBell) {
       }
       throw new CaseError("VALIDATION", { message: `That code is not right, or it expired (codes work for ${CODE_MINUTES} minutes). Type ${how(ref.platform)} with your address again for a new one.` });
     }
-    const person = await tx((db) => link(db, match, match.personId!, "code", null));
+    const person = await tx((db) => link(db, match, match.personId!, "code", { kind: "system" }));
     return { kind: "linked", title: `Welcome, ${person.name}`, text: "You are confirmed as a contact of this channel's account: /case, the message shortcut and replies in case threads now work for you." };
   }
 
@@ -229,7 +230,7 @@ export function createIdentityClaims(deps: CoreDeps, bell?: OutboxBell) {
         if (!claim.personId) {
           throw new CaseError("VALIDATION", { message: `No single active contact of the account is named "${claim.note ?? ""}": add them as a contact (npm run cli -- contact create …), then ask them to verify again; or decline.` });
         }
-        const person = await link(db, claim, claim.personId, "staff", "personId" in actor ? actor.personId : null);
+        const person = await link(db, claim, claim.personId, "staff", actor);
         return { contact: person.name, userId: claim.userId };
       }),
 
