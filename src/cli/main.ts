@@ -17,6 +17,7 @@ import { caseDetail, casePage, table } from "./format.ts";
 import { runSetup, type Ask } from "./setup.ts";
 import { SERVICE_LEVEL_HELP, serviceLevelCommand, serviceLevelQueueCommand } from "./service-levels.ts";
 import { WORKSPACES_HELP, workspacesCommand } from "./workspaces.ts";
+import { EMAIL_HELP, emailCommand } from "./email.ts";
 import { CHANNELS_HELP, channelsCommand } from "./channels.ts";
 
 /**
@@ -54,6 +55,7 @@ ${CHANNELS_HELP}
   sweep next           what the clock will do next (reminders, automatic closes, purges)
   sweep run            apply everything due now
 ${SERVICE_LEVEL_HELP}
+${EMAIL_HELP}
   demo load            load the demo data into an empty database
   demo remove          remove the demo data for go-live (and set DEMO_DATA=off in .env)
   keys reseal          after a key rotation: seal every stored test login again under CREDENTIALS_KEY
@@ -186,6 +188,9 @@ async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values,
       return serviceLevelCommand(core, operator, rest, v);
     case "sla queue":
       return serviceLevelQueueCommand(core, operator, v);
+    case "email preference":
+    case "email held":
+      return emailCommand(core, operator, [verb!, ...rest], v);
     case "keys reseal": {
       const r = await core.credentials.reseal(operator);
       const unreadable = r.unreadable.length ? ` No configured key opens the login of case ${r.unreadable.join(", ")} (left as it is: add its key to CREDENTIALS_KEY_PREVIOUS and run this again).` : "";

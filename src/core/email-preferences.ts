@@ -16,11 +16,24 @@ import { parseInput } from "./validation.ts";
  * puts the address on the opt-out list instead.
  */
 export const emailUpdatesSchema = z.object({
-  /** Whose preference: omitted, the actor's own. */
+  /** Whose preference: omitted (and no email), the actor's own. */
   personId: z.uuid().optional(),
+  /** Or the contact's email address (the CLI names contacts so). */
+  email: z.string().trim().toLowerCase().max(320).optional(),
   emailUpdates: z.enum(["AUTO", "ALWAYS", "CHAT_ONLY"], { error: "Choose auto, always or chat only." }),
 });
 export type EmailUpdatesInput = z.input<typeof emailUpdatesSchema>;
+/** Whose preference to read: the actor's own when neither is given. */
+export const whoseSchema = emailUpdatesSchema.pick({ personId: true, email: true });
+
+export interface EmailPreferenceView {
+  personId: string;
+  name: string;
+  email: string;
+  emailUpdates: EmailUpdates;
+}
+
+const personSelect = { id: true, kind: true, accountId: true, name: true, email: true, emailUpdates: true } as const;
 
 export function createEmailPreferences(deps: CoreDeps) {
   const { prisma } = deps;
@@ -32,18 +45,41 @@ export function createEmailPreferences(deps: CoreDeps) {
       await recordAudit(tx, { accountId: accountId ?? undefined, actor, action: "person.email_updates", changes: { personId, emailUpdates: value }, source: ctx.source, at: deps.clock.now() });
     });
 
+  /**
+   * The contact whose preference is meant, checked: the actor's own, or (staff and the
+   * operator) anyone's by id or address. Someone else's is "no such contact" to a
+   * customer, so addresses cannot be probed.
+   */
+  const whose = async (ctx: Ctx, input: { personId?: string; email?: string }) => {
+    const actor = await loadActor(prisma, ctx.actor);
+    const own = "personId" in actor ? actor.personId : undefined;
+    const person = input.personId
+      ? await prisma.person.findUnique({ where: { id: input.personId }, select: personSelect })
+      : input.email
+        ? await prisma.person.findFirst({ where: { email: { equals: input.email, mode: "insensitive" } }, select: personSelect })
+        : own
+          ? await prisma.person.findUnique({ where: { id: own }, select: personSelect })
+          : null;
+    if (!input.personId && !input.email && !own) throw new CaseError("VALIDATION", { field: "personId", message: "Name the contact whose email preference to set." });
+    const mine = person !== null && person.id === own;
+    if (!mine && !isVendorSide(actor)) throw new CaseError(person ? "FORBIDDEN" : "NOT_FOUND", { field: "personId", message: "You may set only your own email preference." });
+    if (!person || person.kind !== "CONTACT") throw new CaseError("NOT_FOUND", { field: "personId", message: input.email ? `No contact has the address ${input.email}.` : "No such contact." });
+    return person;
+  };
+
   return {
     /** Sets a contact's preference: their own, or anyone's for staff and the operator. */
-    set: async (ctx: Ctx, raw: EmailUpdatesInput): Promise<{ personId: string; emailUpdates: EmailUpdates }> => {
+    set: async (ctx: Ctx, raw: EmailUpdatesInput): Promise<EmailPreferenceView> => {
       const input = parseInput(emailUpdatesSchema, raw);
-      const actor = await loadActor(prisma, ctx.actor);
-      const personId = input.personId ?? ("personId" in actor ? actor.personId : undefined);
-      if (!personId) throw new CaseError("VALIDATION", { field: "personId", message: "Name the contact whose email preference to set." });
-      if (!isVendorSide(actor) && !("personId" in actor && actor.personId === personId)) throw new CaseError("FORBIDDEN");
-      const person = await prisma.person.findUnique({ where: { id: personId }, select: { kind: true, accountId: true } });
-      if (!person || person.kind !== "CONTACT") throw new CaseError("NOT_FOUND", { field: "personId", message: "No such contact." });
-      await setFor(ctx, personId, input.emailUpdates, person.accountId);
-      return { personId, emailUpdates: input.emailUpdates };
+      const person = await whose(ctx, input);
+      await setFor(ctx, person.id, input.emailUpdates, person.accountId);
+      return { personId: person.id, name: person.name, email: person.email, emailUpdates: input.emailUpdates };
+    },
+
+    /** A contact's preference: one's own, or anyone's for staff and the operator. */
+    get: async (ctx: Ctx, raw: z.input<typeof whoseSchema> = {}): Promise<EmailPreferenceView> => {
+      const person = await whose(ctx, parseInput(whoseSchema, raw));
+      return { personId: person.id, name: person.name, email: person.email, emailUpdates: person.emailUpdates };
     },
 
     /**

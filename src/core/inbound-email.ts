@@ -4,7 +4,10 @@ import type { InboundEmailOutcome } from "../generated/prisma/client.ts";
 import { loadActor } from "./accounts/actors.ts";
 import { isVendorSide } from "./accounts/policy.ts";
 import type { Attachments, NewAttachment } from "./attachments/attachments.ts";
+import { heldFileKey } from "./attachments/storage.ts";
+import { recordAudit } from "./audit.ts";
 import { addComment } from "./cases/comments.ts";
+import { inTransaction } from "./db/tx.ts";
 import { formatCaseNumber } from "./cases/presenter.ts";
 import type { CoreDeps, Ctx } from "./deps.ts";
 import { CaseError } from "./errors.ts";
@@ -54,8 +57,33 @@ export interface HeldEmail {
   subject: string;
   body: string;
   reason: string | null;
-  attachments: { name: string; contentType: string; size: number }[];
+  /** `kept`: its bytes are stored with the held email, so releasing it attaches the file (false: too big to keep). */
+  attachments: { name: string; contentType: string; size: number; kept?: boolean }[];
   receivedAt: Date;
+  /** The person the reply address was sent to (or the contact of the CC address), whom a release writes the comment as by default. */
+  claimed: { personId: string; name: string; email: string } | null;
+}
+
+/** Staff's decision on a held email: release it as a comment (by the contact it claimed, or by a chosen person), or discard it. */
+export const heldEmailIdSchema = z.uuid({ error: "That is no held email's id." });
+export const releaseHeldSchema = z.object({
+  id: heldEmailIdSchema,
+  /** Whom the comment is written as; default: the person the reply address was sent to. */
+  personId: z.uuid().optional(),
+  /** Or that person's email address. */
+  email: z.string().trim().toLowerCase().max(320).optional(),
+});
+export type ReleaseHeldInput = z.input<typeof releaseHeldSchema>;
+
+export interface HeldDecision {
+  id: string;
+  caseNumber: string | null;
+  outcome: "COMMENTED" | "DROPPED";
+  commentId: string | null;
+  /** Who the comment was written as (release only). */
+  author: { personId: string; name: string } | null;
+  /** Files that could not be attached, in the sender's words. */
+  problems: string[];
 }
 
 /** The key a comment made from this message carries (Comment.externalId is at most 300 characters). */
@@ -77,11 +105,16 @@ export function createInboundEmail(deps: CoreDeps, attachments: Attachments) {
     files: NewAttachment[],
     commentId: string | null = null,
   ): Promise<boolean> => {
+    const id = randomUUID();
+    // A held reply's files are kept with it (store keys held:<id>:<n>), so staff who
+    // release it attach them; files over the size limit are listed, not kept.
+    const keep = outcome === "HELD" ? files.map((f) => f.content.length > 0 && f.content.length <= attachments.limits.maxBytes) : files.map(() => false);
+    for (const [n, file] of files.entries()) if (keep[n]) await attachments.store.put(heldFileKey(id, n), file.content);
     const { count } = await prisma.inboundEmail.createMany({
       skipDuplicates: true,
       data: [
         {
-          id: randomUUID(),
+          id,
           messageId: input.messageId,
           caseId,
           tokenPersonId: input.recipient.kind === "person" ? input.recipient.personId : null,
@@ -89,7 +122,7 @@ export function createInboundEmail(deps: CoreDeps, attachments: Attachments) {
           fromAddress: input.from,
           subject: input.subject,
           body: input.body,
-          attachments: files.map((f) => ({ name: f.name, contentType: f.contentType ?? "application/octet-stream", size: f.content.length })),
+          attachments: files.map((f, n) => ({ name: f.name, contentType: f.contentType ?? "application/octet-stream", size: f.content.length, ...(outcome === "HELD" ? { kept: keep[n] } : {}) })),
           outcome,
           reason,
           commentId,
@@ -97,6 +130,8 @@ export function createInboundEmail(deps: CoreDeps, attachments: Attachments) {
         },
       ],
     });
+    // Delivered twice at once: the other delivery's row won; these bytes are nobody's.
+    if (count === 0) for (const [n] of files.entries()) if (keep[n]) await attachments.store.remove(heldFileKey(id, n));
     return count === 1;
   };
 
@@ -191,23 +226,185 @@ export function createInboundEmail(deps: CoreDeps, attachments: Attachments) {
       return result("COMMENTED", reason, first, { commentId });
     },
 
-    /** Replies held for staff (a sender who did not match, a CC address that is no contact), newest first. */
+    /** Replies held for staff (a sender who did not match, a CC address that is no contact), newest first. Staff and the operator only. */
     held: async (ctx: Ctx, options: { limit?: number } = {}): Promise<HeldEmail[]> => {
-      const actor = await loadActor(prisma, ctx.actor);
-      if (!isVendorSide(actor)) throw new CaseError("FORBIDDEN");
+      await staffOnly(ctx);
       const rows = await prisma.inboundEmail.findMany({
         where: { outcome: "HELD" },
-        orderBy: { receivedAt: "desc" },
+        orderBy: [{ receivedAt: "desc" }, { id: "asc" }],
         take: Math.min(Math.max(options.limit ?? 50, 1), 200),
-        select: { id: true, fromAddress: true, subject: true, body: true, reason: true, attachments: true, receivedAt: true, case: { select: { number: true } } },
+        select: heldSelect,
       });
-      return rows.map(({ case: kase, attachments: list, ...row }) => ({
-        ...row,
-        caseNumber: kase ? formatCaseNumber(kase.number) : null,
-        attachments: list as HeldEmail["attachments"],
-      }));
+      const claimed = await claimedPeople(rows);
+      return rows.map((row) => toHeld(row, claimed));
+    },
+
+    /** One held email (staff and the operator only). */
+    heldOne: async (ctx: Ctx, id: string): Promise<HeldEmail> => {
+      await staffOnly(ctx);
+      const row = await findHeld(id);
+      return toHeld(row, await claimedPeople([row]));
+    },
+
+    /**
+     * Staff release a held reply: it becomes a comment on its case, written as the contact
+     * the reply address was sent to (or the person staff choose), through the same
+     * addComment as any reply, so that person's rights and the case's rules apply (a case
+     * closed past its reopen window refuses it). Its kept files are attached. Audited as
+     * staff's decision. Releasing twice makes one comment.
+     */
+    release: async (ctx: Ctx, raw: ReleaseHeldInput): Promise<HeldDecision> => {
+      const input = parseInput(releaseHeldSchema, raw);
+      const actor = await staffOnly(ctx);
+      const row = await findHeld(input.id);
+      if (!row.case) throw new CaseError("VALIDATION", { field: "id", message: "That email names no case, so it cannot become a comment; discard it, or file a case for the sender." });
+      const authorId = await chooseAuthor(row, input);
+      const author = await prisma.person.findUnique({ where: { id: authorId }, select: { name: true } });
+      const files = await heldFiles(row);
+      const body = row.body.trim() || (files.length ? `(sent ${files.length === 1 ? "a file" : `${files.length} files`} by email)` : "");
+      if (!body) throw new CaseError("VALIDATION", { field: "id", message: "That email is empty once the quoted text is taken off; discard it." });
+      const as: Ctx = { actor: { personId: authorId }, source: "email" };
+      const made = await addComment(deps, as, row.case.id, { body, externalId: commentKey(row.messageId) });
+      const problems: string[] = [];
+      if (made.created) {
+        for (const file of files) {
+          try {
+            await attachments.add(as, row.case.id, [file], { commentId: made.comment.id });
+          } catch (error) {
+            if (!(error instanceof CaseError) || !REFUSALS.has(error.code)) throw error;
+            problems.push(error.message);
+          }
+        }
+      }
+      const reason = `Released by ${actorName(actor)} as ${author?.name ?? "the chosen person"}.${problems.length ? ` Files not kept: ${problems.join(" ")}` : ""}`;
+      await inTransaction(prisma, async (tx) => {
+        const { count } = await tx.inboundEmail.updateMany({ where: { id: row.id, outcome: "HELD" }, data: { outcome: "COMMENTED", commentId: made.comment.id, reason } });
+        if (count === 1) {
+          await recordAudit(tx, { caseId: row.case!.id, accountId: row.case!.accountId, actor, action: "email.held_released", changes: { inboundEmailId: row.id, from: row.fromAddress, authorId, commentId: made.comment.id }, source: ctx.source, at: deps.clock.now() });
+        }
+      });
+      await forgetHeldFiles(row);
+      return { id: row.id, caseNumber: formatCaseNumber(row.case.number), outcome: "COMMENTED", commentId: made.comment.id, author: { personId: authorId, name: author?.name ?? "" }, problems };
+    },
+
+    /** Staff discard a held reply: it stays on record (dropped, with who discarded it), never becomes a comment; its kept files go. Audited. */
+    discard: async (ctx: Ctx, id: string): Promise<HeldDecision> => {
+      const actor = await staffOnly(ctx);
+      const row = await findHeld(parseInput(heldEmailIdSchema, id, { field: "id" }));
+      await inTransaction(prisma, async (tx) => {
+        const { count } = await tx.inboundEmail.updateMany({ where: { id: row.id, outcome: "HELD" }, data: { outcome: "DROPPED", reason: `Discarded by ${actorName(actor)}. Held because: ${row.reason ?? "no reason recorded"}`.slice(0, 2000) } });
+        if (count === 0) throw new CaseError("INVALID_STATE", { field: "id", message: "That email is no longer held: someone released or discarded it a moment ago." });
+        await recordAudit(tx, { caseId: row.case?.id, accountId: row.case?.accountId, actor, action: "email.held_discarded", changes: { inboundEmailId: row.id, from: row.fromAddress, subject: row.subject }, source: ctx.source, at: deps.clock.now() });
+      });
+      await forgetHeldFiles(row);
+      return { id: row.id, caseNumber: row.case ? formatCaseNumber(row.case.number) : null, outcome: "DROPPED", commentId: null, author: null, problems: [] };
     },
   };
+
+  async function staffOnly(ctx: Ctx) {
+    const actor = await loadActor(prisma, ctx.actor);
+    if (!isVendorSide(actor)) throw new CaseError("FORBIDDEN", { message: "Only support staff and the operator may see and decide on held email." });
+    return actor;
+  }
+
+  async function findHeld(rawId: string) {
+    const id = parseInput(heldEmailIdSchema, rawId, { field: "id" });
+    const row = await prisma.inboundEmail.findUnique({ where: { id }, select: heldSelect });
+    if (!row) throw new CaseError("NOT_FOUND", { field: "id", message: "No held email with that id." });
+    if (row.outcome !== "HELD") throw new CaseError("INVALID_STATE", { field: "id", message: row.outcome === "COMMENTED" ? "That email was released already: it is a comment on its case." : "That email is no longer held (discarded, or dropped as automatic)." });
+    return row;
+  }
+
+  /** The person the reply address named, or the contact whose address the CC token or the sender is. */
+  async function claimedPeople(rows: HeldRow[]): Promise<Map<string, { personId: string; name: string; email: string }>> {
+    const ids = [...new Set(rows.flatMap((r) => (r.tokenPersonId ? [r.tokenPersonId] : [])))];
+    const addresses = [...new Set(rows.flatMap((r) => (r.tokenPersonId ? [] : [r.tokenAddress ?? r.fromAddress])))];
+    const people = await prisma.person.findMany({
+      where: { OR: [{ id: { in: ids } }, { email: { in: addresses, mode: "insensitive" }, kind: "CONTACT" }] },
+      select: { id: true, name: true, email: true },
+    });
+    const byRow = new Map<string, { personId: string; name: string; email: string }>();
+    for (const r of rows) {
+      const p = r.tokenPersonId ? people.find((x) => x.id === r.tokenPersonId) : people.find((x) => x.email.toLowerCase() === (r.tokenAddress ?? r.fromAddress));
+      if (p) byRow.set(r.id, { personId: p.id, name: p.name, email: p.email });
+    }
+    return byRow;
+  }
+
+  async function chooseAuthor(row: HeldRow, input: z.infer<typeof releaseHeldSchema>): Promise<string> {
+    if (input.personId) return input.personId;
+    if (input.email) {
+      const person = await prisma.person.findFirst({ where: { email: { equals: input.email, mode: "insensitive" } }, select: { id: true } });
+      if (!person) throw new CaseError("NOT_FOUND", { field: "email", message: `No person has the address ${input.email}.` });
+      return person.id;
+    }
+    const claimed = (await claimedPeople([row])).get(row.id);
+    if (!claimed) throw new CaseError("VALIDATION", { field: "person", message: "The email claims nobody carebot knows: choose the person to write it as." });
+    return claimed.personId;
+  }
+
+  async function heldFiles(row: HeldRow): Promise<NewAttachment[]> {
+    const list = row.attachments as HeldEmail["attachments"];
+    const files: NewAttachment[] = [];
+    for (const [n, meta] of list.entries()) {
+      if (!meta.kept) continue;
+      const content = await attachments.store.get(heldFileKey(row.id, n));
+      if (content) files.push({ name: meta.name, contentType: meta.contentType, content });
+    }
+    return files;
+  }
+
+  async function forgetHeldFiles(row: HeldRow): Promise<void> {
+    const list = row.attachments as HeldEmail["attachments"];
+    for (const [n, meta] of list.entries()) if (meta.kept) await attachments.store.remove(heldFileKey(row.id, n));
+  }
+}
+
+const heldSelect = {
+  id: true,
+  messageId: true,
+  outcome: true,
+  tokenPersonId: true,
+  tokenAddress: true,
+  fromAddress: true,
+  subject: true,
+  body: true,
+  reason: true,
+  attachments: true,
+  receivedAt: true,
+  case: { select: { id: true, number: true, accountId: true } },
+} as const;
+type HeldRow = {
+  id: string;
+  messageId: string;
+  outcome: InboundEmailOutcome;
+  tokenPersonId: string | null;
+  tokenAddress: string | null;
+  fromAddress: string;
+  subject: string;
+  body: string;
+  reason: string | null;
+  attachments: unknown;
+  receivedAt: Date;
+  case: { id: string; number: number; accountId: string } | null;
+};
+
+function toHeld(row: HeldRow, claimed: Map<string, { personId: string; name: string; email: string }>): HeldEmail {
+  return {
+    id: row.id,
+    caseNumber: row.case ? formatCaseNumber(row.case.number) : null,
+    fromAddress: row.fromAddress,
+    subject: row.subject,
+    body: row.body,
+    reason: row.reason,
+    attachments: row.attachments as HeldEmail["attachments"],
+    receivedAt: row.receivedAt,
+    claimed: claimed.get(row.id) ?? null,
+  };
+}
+
+function actorName(actor: Awaited<ReturnType<typeof loadActor>>): string {
+  return "name" in actor && typeof actor.name === "string" ? actor.name : "the operator";
 }
 
 export type InboundEmail = ReturnType<typeof createInboundEmail>;

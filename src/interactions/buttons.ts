@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import * as cards from "../cards/index.ts";
+import { buildHeldDecision } from "../cards/email-cards.ts";
 import type { MessageCard } from "../cards/index.ts";
 import type { Logger } from "../logger.ts";
 import { escalationForm, infoForm, newCaseForm } from "./form-builders.ts";
@@ -86,6 +87,9 @@ export const buttons = {
   }),
   "case.take": button(caseNumber, async ({ core, ctx }, number) => ({ kind: "redraw", view: await core.cases.take(ctx, number) })),
   "case.setInProgress": button(caseNumber, async ({ core, ctx }, number) => ({ kind: "redraw", view: await core.cases.setStatus(ctx, number, { status: "IN_PROGRESS" }) })),
+  // Held email (staff): the value is the held email's id; the core checks the presser is staff.
+  "email.release": button(buttonValue, async ({ core, ctx }, id) => reply(buildHeldDecision(await core.email.inbound.release(ctx, { id })))),
+  "email.discard": button(buttonValue, async ({ core, ctx }, id) => reply(buildHeldDecision(await core.email.inbound.discard(ctx, id)))),
 
   // Reading: answered to the one who pressed.
   "case.details": button(caseNumber, async ({ core, ctx }, number, where) => reply(cards.buildCaseCard(await core.cases.get(ctx, number), core.catalog, { maxComments: 20, timeZone: where.timeZone }))),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import * as cards from "../cards/index.ts";
 import { caseViewSchema } from "../core/cases/schemas.ts";
+import { buildEmailPreferenceCard, buildHeldEmailList } from "../cards/email-cards.ts";
 import type { Logger } from "../logger.ts";
 import { escalationForm, newCaseForm } from "./form-builders.ts";
 import { homeFor } from "./home.ts";
@@ -210,6 +211,24 @@ export const commands = {
     writes: true,
     help: { slash: "verify your@address | code | your name", chat: "verify your@address | code | your name", does: "in a customer's support channel: confirm you are one of its contacts (a code emailed to your address on file, or staff approval)" },
     run: (env, args, source) => verifyIdentity(env, args, source),
+  }),
+  email: command({
+    words: [/^email(?: updates)?(?:\s+(?<choice>on|always|off|chat|chat[- ]only|auto|default))?$/i],
+    args: z.object({ choice: z.string().max(20).optional() }),
+    help: { slash: "email [on | off | auto]", chat: "email updates on · off · auto", does: "whether case updates reach you by email (off: chat only)" },
+    run: async ({ core, ctx }, { choice }) => {
+      if (!choice) return reply(buildEmailPreferenceCard(await core.email.preferences.get(ctx), false));
+      const word = choice.toLowerCase();
+      const emailUpdates = word === "on" || word === "always" ? "ALWAYS" : word === "auto" || word === "default" ? "AUTO" : "CHAT_ONLY";
+      return reply(buildEmailPreferenceCard(await core.email.preferences.set(ctx, { emailUpdates }), true));
+    },
+  }),
+  held: command({
+    words: [/^held(?: (?:mail|emails?))?$/i],
+    args: z.object({}),
+    help: { slash: "held", chat: "held mail", does: "support staff: email replies held for a decision, each with Release and Discard" },
+    // The core refuses anyone but staff and the operator with its own message.
+    run: async ({ core, ctx }) => reply(buildHeldEmailList(await core.email.inbound.held(ctx))),
   }),
   home: command({
     words: [/^home$/i],

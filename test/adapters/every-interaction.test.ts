@@ -96,7 +96,18 @@ describe("every interaction, through Slack and Teams", () => {
     return c.number;
   }
 
+  /** A forged reply to a fresh case of Ada's, held for staff: its id, as the held-email card's buttons carry it. */
+  async function heldEmail() {
+    const c = await freshCase();
+    counter += 1;
+    const messageId = `<held-${counter}@elsewhere.test>`;
+    await s.t.app.core.email.inbound.receive({ messageId, caseNumber: Number(c.number), recipient: { kind: "person", personId: s.w.people.acmeUser.id }, from: "mallory@elsewhere.test", subject: `Re: [Case ${c.number}]`, body: "Forged reply", automatic: null });
+    return { value: (await s.t.app.db.prisma.inboundEmail.findUniqueOrThrow({ where: { messageId } })).id };
+  }
+
   const buttons = {
+    "email.release": { by: "eve", answer: { kind: "reply" }, sees: ["Email released to case", "Ada Acme"], place: heldEmail },
+    "email.discard": { by: "eve", answer: { kind: "reply" }, sees: "Email discarded", place: heldEmail },
     "case.reply": { by: "ada", answer: { kind: "form", form: "case.reply" }, sees: "Your reply", place: caseNumber },
     "case.reopen": { by: "ada", answer: { kind: "form", form: "case.reply" }, sees: "Your reply", place: caseNumber },
     "case.internalNote": { by: "eve", answer: { kind: "form", form: "case.internalNote" }, sees: "Only support staff see internal notes.", place: caseNumber },
@@ -395,6 +406,8 @@ describe("every interaction, through Slack and Teams", () => {
   }
 
   const commands = {
+    email: { by: "ada", words: () => "email updates auto", sees: { slack: "Email preference saved", teams: "Email preference saved" } },
+    held: { by: "eve", words: () => "held mail", prepare: async (n) => void (await s.t.app.core.email.inbound.receive({ messageId: `<held-cmd-${n}@elsewhere.test>`, caseNumber: Number(n), recipient: { kind: "person", personId: s.w.people.acmeUser.id }, from: "mallory@elsewhere.test", subject: `Re: [Case ${n}]`, body: "Forged reply", automatic: null })), sees: { slack: "mallory@elsewhere.test", teams: "mallory@elsewhere.test" } },
     new: { by: "ada", words: () => "new case", sees: { slack: "New support case", teams: "Open the new-case form" }, slackOpens: "case.new" },
     list: { by: "ada", words: () => "my cases", sees: { slack: "All My Cases", teams: "All My Cases" } },
     show: { by: "ada", words: (n) => `case ${n}`, sees: { slack: "Every interaction", teams: "Every interaction" } },
