@@ -8,6 +8,7 @@ import { loadEmailConfig } from "./config.ts";
 import { startInboundListener, type InboundListener } from "./inbound-listener.ts";
 import { routeUnsubscribe } from "./unsubscribe.ts";
 import { systemClock } from "../core/clock.ts";
+import { fileLink } from "../files/file-links.ts";
 import { routeFiles } from "../files/route.ts";
 
 /**
@@ -29,6 +30,10 @@ export async function startInboundEmail(options: {
     routeUnsubscribe(options.http, { keys: config.tokenKeys, preferences: options.email.preferences, logger: options.logger });
     // Signed, expiring file links (src/files) share the key: one secret for every link carebot signs.
     routeFiles(options.http, { keys: config.tokenKeys, attachments: options.email.attachments, now: () => systemClock.now(), logger: options.logger });
+    // Cards shown to one reader (Details, `show`) carry download links signed for that reader.
+    const base = config.EMAIL_LINK_BASE_URL;
+    const keys = config.tokenKeys;
+    if (base) options.email.attachments.signLinksWith((attachmentId, personId) => fileLink({ base, keys, attachmentId, personId, now: systemClock.now() }));
   }
   if (!config.inboundEnabled || !config.tokenKeys) {
     options.logger.info("inbound email off: set INBOUND_SMTP_PORT, EMAIL_REPLY_DOMAIN and EMAIL_TOKEN_KEY to receive replies (docs/email.md)");

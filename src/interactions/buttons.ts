@@ -11,6 +11,7 @@ import { approveIdentity, declineIdentity } from "./channels.ts";
 import type { Env, Outcome, Where } from "./outcome.ts";
 import { buildSatisfactionCommentForm } from "../cards/satisfaction.ts";
 import { buttonValue, caseNumber, caseScore, escalationRef, listPage } from "./values.ts";
+import { readerFileLinks } from "./form-files.ts";
 
 /**
  * Every card button, once: its value's schema, the core call, and the outcome. A
@@ -92,7 +93,10 @@ export const buttons = {
   "email.discard": button(buttonValue, async ({ core, ctx }, id) => reply(buildHeldDecision(await core.email.inbound.discard(ctx, id)))),
 
   // Reading: answered to the one who pressed.
-  "case.details": button(caseNumber, async ({ core, ctx }, number, where) => reply(cards.buildCaseCard(await core.cases.get(ctx, number), core.catalog, { maxComments: 20, timeZone: where.timeZone }))),
+  // Shown to the presser alone: on Slack its files carry download links signed for them (readerFileLinks).
+  "case.details": button(caseNumber, async ({ core, ctx }, number, where) =>
+    reply(cards.buildCaseCard(await core.cases.get(ctx, number), core.catalog, { maxComments: 20, timeZone: where.timeZone, fileUrl: await readerFileLinks({ core, ctx }) })),
+  ),
   "case.open": button(caseNumber, async ({ core, ctx }, number, where) => reply(cards.buildCaseCard(await core.cases.get(ctx, number), core.catalog, { timeZone: where.timeZone }))),
   "list.page": button(listPage, async ({ core, ctx }, { view, page }) => reply(cards.buildCaseList(await core.cases.list(ctx, { view, page }), view))),
   "home.refresh": button(buttonValue, async (env, _value, _where, logger) => ({ kind: "home", home: await homeFor(env, logger) })),

@@ -10,6 +10,7 @@ import type { Env, Outcome } from "./outcome.ts";
 import { parse } from "./values.ts";
 import { connectChannel, disconnectChannel, verifyIdentity } from "./channels.ts";
 import { linkWorkspace, listWorkspaces, unlinkWorkspace } from "./workspaces.ts";
+import { readerFileLinks } from "./form-files.ts";
 
 /**
  * Every typed command, once: the words that call it (Slack's `/case …` and the words
@@ -103,7 +104,9 @@ export const commands = {
     words: [/^(?:show|case)\s+(?<number>\S+)$/i],
     args: z.object({ number }),
     help: { slash: "show N", chat: "case N", does: "a case and its latest comments" },
-    run: async ({ core, ctx }, args, source) => reply(cards.buildCaseCard(await core.cases.get(ctx, args.number), core.catalog, { maxComments: 10, timeZone: source.timeZone })),
+    // Answered to the asker alone: on Slack its files carry download links signed for them (readerFileLinks).
+    run: async ({ core, ctx }, args, source) =>
+      reply(cards.buildCaseCard(await core.cases.get(ctx, args.number), core.catalog, { maxComments: 10, timeZone: source.timeZone, fileUrl: await readerFileLinks({ core, ctx }) })),
   }),
   reply: command({
     words: [/^reply\s+(?<number>\S+)\s+(?<text>[\s\S]+)$/i],

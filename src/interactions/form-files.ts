@@ -35,3 +35,14 @@ export async function requestFormFiles({ core, ctx }: Env, number: string, files
   if (!files.length || !origin) return;
   await core.email.attachments.request(ctx, number, { commentId, from: { platform: origin.platform, tenantId: origin.tenantId, userId: origin.userId }, files });
 }
+
+/**
+ * Download links for a card answered to one reader (Details, `show`), signed for that
+ * reader. Only where the answer is private: Slack answers these ephemerally or in the
+ * app's DM; Teams may answer in a channel everyone in it reads, where a link signed for
+ * the asker would let the others in for an hour, so Teams cards name the files without
+ * links until its adapter can say an answer is private.
+ */
+export async function readerFileLinks({ core, ctx }: Env): Promise<((attachmentId: string) => string) | undefined> {
+  return ctx.source === "slack" ? core.email.attachments.linksFor(ctx) : undefined;
+}

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventBody, interactiveBody, sendToSlackEndpoint } from "../support/slack-requests.ts";
+import { randomBytes } from "node:crypto";
+import { startInboundEmail } from "../../src/email/start.ts";
+import { blockAction, eventBody, interactiveBody, sendToSlackEndpoint } from "../support/slack-requests.ts";
 import { CUSTOMER_TOKEN, startTwoWorkspaces, type TwoWorkspaces } from "../support/two-workspaces.ts";
 import { as, filing } from "../support/world.ts";
 
@@ -24,6 +26,8 @@ describe("Slack: files shared in a case thread", () => {
     // (loopback, any port) is trusted as files.slack.com is in production, and 127.0.0.2 is not.
     s = await startTwoWorkspaces({ ATTACHMENT_MAX_MB: "1", SLACK_FILE_HOSTS: "files.slack.com,127.0.0.1" });
     s.slack.emails.set("UALAN", "alan@acme.test");
+    // As the server's start-up does (src/main.ts): file links are served, and signed with this key.
+    await startInboundEmail({ env: { EMAIL_TOKEN_KEY: randomBytes(32).toString("base64"), EMAIL_LINK_BASE_URL: s.t.url("/") }, email: s.t.app.core.email, http: s.t.app.http, logger: s.t.app.logger });
   });
   afterAll(() => s?.close());
 
@@ -183,5 +187,23 @@ describe("Slack: files shared in a case thread", () => {
     const reply = await s.t.app.db.prisma.comment.findFirstOrThrow({ where: { caseId: c.id, body: "Here is the HAR file." } });
     await s.t.app.worker!.runOnce();
     expect(await s.t.app.core.email.attachments.list(alan(), c.number)).toMatchObject([{ name: "har.json", commentId: reply.id, addedBy: { name: "Alan Acme" } }]);
+  });
+
+  it("Details shows the reader each file with a download link signed for them, which opens for them and nobody of another account", async () => {
+    const { c, ...where } = await caseInThread("Links on Details");
+    s.slack.addFile("F0LINK1", { name: "trace.txt", content: "trace 1234", token: CUSTOMER_TOKEN });
+    await share(where, "1700001000.000900", "trace", [{ id: "F0LINK1", name: "trace.txt", size: 10 }], "EvShare9");
+    await s.t.app.worker!.runOnce();
+    await sendToSlackEndpoint(s.t.url("/slack/events"), blockAction({ user: "UALAN", team: "TCUST", actionId: "case.details", value: c.number, channel: where.channel }), FORM);
+    const shown = await s.slack.waitFor("chat.postEphemeral", (a) => a.user === "UALAN" && JSON.stringify(a.blocks).includes("trace.txt") && JSON.stringify(a.blocks).includes("/files?"));
+    const url = JSON.stringify(shown.blocks).match(/"url":"([^"]+\/files\?[^"]+)"/)![1]!.replace(/\\u0026/g, "&");
+    expect(new URL(url).searchParams.get("p")).toBe(s.w.people.acmeUser2.id);
+    const download = await fetch(url);
+    expect(download.status).toBe(200);
+    expect(await download.text()).toBe("trace 1234");
+    // The link altered to name someone else is no link at all (a genuine one for another account: test/files/file-permissions.test.ts).
+    const forGail = new URL(url);
+    forGail.searchParams.set("p", s.w.people.globexUser.id);
+    expect((await fetch(forGail)).status).toBe(404);
   });
 });

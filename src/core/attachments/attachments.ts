@@ -137,10 +137,34 @@ export function createAttachments(deps: CoreDeps, options: { store?: FileStore; 
     if (files.length > limits.maxPerCase) throw tooMany(limits, 0, files.length);
   }
 
+  /** Signs a download link for one person (set by the server's start-up when links can be signed: src/email/start.ts). */
+  let signer: ((attachmentId: string, personId: string) => string) | undefined;
+
   return {
     store,
     limits,
     check,
+
+    /**
+     * How links to files are signed (src/files/file-links.ts, with EMAIL_TOKEN_KEY): handed in
+     * by whoever serves them, so the core neither holds the key nor knows the address.
+     */
+    signLinksWith(sign: (attachmentId: string, personId: string) => string): void {
+      signer = sign;
+    },
+
+    /**
+     * Download links for one reader (the actor), for a card shown to them alone (Details,
+     * `show`): each names that reader, so a forwarded link opens nothing for anyone else,
+     * and opening it asks the permission check again. None when links cannot be signed
+     * here or the actor is not a person.
+     */
+    linksFor: async (ctx: Ctx): Promise<((attachmentId: string) => string) | undefined> => {
+      if (!signer) return undefined;
+      const sign = signer;
+      const actor = await loadActor(deps.prisma, ctx.actor);
+      return "personId" in actor ? (attachmentId) => sign(attachmentId, actor.personId) : undefined;
+    },
 
     /**
      * Attaches files to a case (and to one of its comments, when they came with it). All
