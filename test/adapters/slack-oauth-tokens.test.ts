@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandBody, sendToSlackEndpoint } from "../support/slack-requests.ts";
 import { CUSTOMER_TOKEN, startTwoWorkspaces, VENDOR_TOKEN, type TwoWorkspaces } from "../support/two-workspaces.ts";
+import { operator } from "../support/world.ts";
 
 /**
  * Issue 13, step 4: each workspace's requests are answered with its own token. The
@@ -40,12 +41,28 @@ describe("each Slack workspace answered with its own token", () => {
     expect(await t.app.db.prisma.chatIdentity.findFirst({ where: { tenantId: "TCUST", userId: "UALAN" } })).toMatchObject({ personId: w.people.acmeUser2.id });
   });
 
-  it("after the workspace uninstalls, nothing is sent there with its token", async () => {
+  it("a user of a workspace unlinked from the account is told the workspace is not linked and who can link it", async () => {
+    await t.app.core.workspaces.unlink(operator, { platform: "slack", tenantId: "TCUST", accountId: w.accounts.acme.id });
+    const from = slack.calls.length;
+    const res = await command("TCUST", "UALAN");
+    expect(res.status).toBe(200);
+    // The answer comes in the response or through response_url, once Slack said who the user is.
+    const said = () => res.text + JSON.stringify(slack.calls.slice(from).filter((c) => c.method === "respond"));
+    await expect.poll(said, { timeout: 5000 }).toContain("Your Slack workspace is not linked to a customer account yet");
+    expect(said()).toContain("Ask your Customer Success Manager or the vendor's support team to link it");
+    expect(said()).not.toContain("Something went wrong");
+    await t.app.core.workspaces.link(operator, { platform: "slack", tenantId: "TCUST", accountId: w.accounts.acme.id });
+  });
+
+  it("after the workspace uninstalls, nothing is sent there with its token, and its users are told what to do", async () => {
     await t.app.core.slackInstallations.remove({ teamId: "TCUST" }, "uninstalled");
     const before = recorder.calls.length;
     const res = await command("TCUST", "UALAN");
-    // Answered (never a 5xx); the wording is the generic failure for now (docs/slack-install.md, not done yet).
+    // Answered in the command's own response (no token needed), never a 5xx nor the generic failure.
     expect(res.status).toBe(200);
+    expect(res.text).toContain("carebot was removed from this Slack workspace");
+    expect(res.text).toContain("Ask your Slack admin to add it again");
+    expect(res.text).not.toContain("Something went wrong");
     await new Promise((r) => setTimeout(r, 300));
     expect(recorder.calls.slice(before).map((c) => c.authorization)).not.toContain(`Bearer ${CUSTOMER_TOKEN}`);
   });
