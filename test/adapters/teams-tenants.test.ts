@@ -225,6 +225,30 @@ describe("Teams across tenants: installs recorded, identities per tenant, cards 
     expect(text(refused)).not.toContain("Acme's stream stalls");
   });
 
+  it("removed from a team, the bot sends nothing more to any of its channels, not only the one Teams named", async () => {
+    const { case: c } = await t.app.core.cases.file({ actor: { personId: w.people.acmeUser.id }, source: "teams" }, filing(w.accounts.acme.id, { subject: "Followed in Acme's channel" }));
+    // Ada has the case followed in a thread of Acme's support channel (not the team's General channel, which the install names).
+    const root = "1700000009000";
+    const mention = { entities: [{ type: "mention", text: "<at>carebot</at>", mentioned: { id: "28:carebot", name: "carebot" } }] };
+    await post(acme, activity(acme, ada, channelOf(acme, `${acme.channel};messageid=${root}`), { type: "message", id: root, text: `<at>carebot</at> follow ${c.number}`, ...mention }));
+    await answer(acme, `${acme.channel};messageid=${root}`, "Followed in Acme");
+    const engineer = { actor: { personId: w.people.engineer.id }, source: "cli" } as const;
+    await t.app.core.cases.comment(engineer, c.number, { body: "Looking at the logs." });
+    await t.app.worker!.runOnce();
+    await answer(acme, `${acme.channel};messageid=${root}`, "Looking at the logs.");
+
+    expect((await install(acme, ada, channelOf(acme, acme.team), "remove")).status).toBe(200);
+    await t.app.core.cases.comment(engineer, c.number, { body: "Found it." });
+    await t.app.worker!.runOnce();
+    const owed = await t.app.db.prisma.notification.findFirstOrThrow({ where: { caseId: c.id, event: "case.comment" }, orderBy: { createdAt: "desc" } });
+    const receipt = await t.app.db.prisma.deliveryReceipt.findFirstOrThrow({ where: { notificationId: owed.id, target: `thread:${acme.channel}:${root}` } });
+    expect(receipt.externalId).toMatch(/^refused: carebot was removed from that Teams conversation/);
+    expect(acme.connector.calls.some((x) => text(x).includes("Found it."))).toBe(false);
+    // Added to the team again, its channels are served again.
+    await install(acme, ada, channelOf(acme, acme.team));
+    expect(await t.app.core.teamsInstallations.isRemoved(acme.id, acme.channel, acme.team)).toBe(false);
+  });
+
   it("removing the app is recorded and audited; nothing more is sent there, and installing again brings it back", async () => {
     const { case: c } = await t.app.core.cases.file({ actor: { personId: w.people.acmeUser.id }, source: "teams" }, filing(w.accounts.acme.id, { subject: "After the removal" }));
     await t.app.worker!.runOnce();
@@ -233,7 +257,8 @@ describe("Teams across tenants: installs recorded, identities per tenant, cards 
     expect((await install(acme, ada, personal(acme, ada), "remove")).status).toBe(200);
     const row = await t.app.db.prisma.teamsInstallation.findUniqueOrThrow({ where: { tenantId_conversationId: { tenantId: acme.id, conversationId: personal(acme, ada).id } } });
     expect(row.removedAt).not.toBeNull();
-    expect(await t.app.db.prisma.auditEntry.count({ where: { action: "teams.removed" } })).toBe(1);
+    const removals = await t.app.db.prisma.auditEntry.findMany({ where: { action: "teams.removed" } });
+    expect(removals.filter((r) => (r.changes as { conversationId?: string }).conversationId === personal(acme, ada).id)).toHaveLength(1);
 
     // An engineer answers: the answer is owed to Ada's personal chat, which the app was removed from.
     const before = acme.connector.posts(personal(acme, ada).id).length;

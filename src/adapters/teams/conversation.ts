@@ -48,6 +48,13 @@ export async function rememberConversation(core: Core, context: TurnContext, pol
     conversationId,
     tenantId,
     userId: personal ? userId : undefined,
-    reference: { ...TurnContext.getConversationReference(a), conversation: { ...a.conversation, id: conversationId } } as Record<string, unknown>,
+    // The team a channel belongs to, so removing the app from the team stops delivery to all its channels (delivery.ts).
+    reference: { ...TurnContext.getConversationReference(a), conversation: { ...a.conversation, id: conversationId }, ...teamOf(a) } as Record<string, unknown>,
   });
+}
+
+/** A channel activity's team id (channelData.team.id), as stored references keep it. */
+export function teamOf(a: Pick<Activity, "channelData">): { teamId?: string } {
+  const id = (a.channelData as { team?: { id?: unknown } } | undefined)?.team?.id;
+  return typeof id === "string" && id ? { teamId: id } : {};
 }

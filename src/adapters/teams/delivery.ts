@@ -30,7 +30,7 @@ import { attachment } from "./teams-cards.ts";
  * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit
  * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
  */
-type Reference = Partial<ConversationReference> & { cardActivityId?: string };
+type Reference = Partial<ConversationReference> & { cardActivityId?: string; teamId?: string };
 
 /** A stored conversation reference the bot must not send to: retrying cannot help, so the notification is DEAD at once with this reason. */
 export class ServiceUrlRefused extends CannotDeliver {
@@ -58,7 +58,7 @@ export function createTeamsDelivery(options: { core: Core; adapter: CloudAdapter
       const problem = serviceUrlProblem(serviceUrls, reference.serviceUrl);
       if (problem) throw demo ? new CannotDeliver(DEMO_REFUSED) : new ServiceUrlRefused(problem);
       const tenantId = reference.conversation?.tenantId;
-      if (!demo && tenantId && reference.conversation?.id && (await core.teamsInstallations.isRemoved(tenantId, threadOf(reference.conversation.id).channelId))) {
+      if (!demo && tenantId && reference.conversation?.id && (await core.teamsInstallations.isRemoved(tenantId, threadOf(reference.conversation.id).channelId, await teamOfReference(reference)))) {
         throw new CannotDeliver("carebot was removed from that Teams conversation (installationUpdate remove); nothing more is sent there.");
       }
       await pacer.take();
@@ -81,6 +81,16 @@ export function createTeamsDelivery(options: { core: Core; adapter: CloudAdapter
         throw failure ?? new Error("Teams delivery produced no result");
       }
       return result.value;
+    }
+
+    /**
+     * The team of a channel reference: its own (kept since team ids were stored), else the
+     * one stored for its channel (a thread followed before then).
+     */
+    async function teamOfReference(reference: Reference): Promise<string | undefined> {
+      if (reference.teamId || reference.conversation?.conversationType !== "channel" || !reference.conversation.id) return reference.teamId;
+      const channel = (await core.threads.conversation("teams", { conversationId: threadOf(reference.conversation.id).channelId })) as Reference | null;
+      return channel?.teamId;
     }
 
     const send = async (reference: Reference, card: cards.MessageCard) =>

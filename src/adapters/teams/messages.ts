@@ -6,7 +6,7 @@ import type { FollowedThread } from "../../core/follow/threads.ts";
 import type { Ctx } from "../../core/index.ts";
 import { reopenOffer, redrawnCard, type Outcome } from "../../interactions/index.ts";
 import { receivePersonalFiles, sentFiles, withSharedFileLinks } from "./attachments.ts";
-import { deliveryIdOf, threadOf } from "./conversation.ts";
+import { deliveryIdOf, teamOf, threadOf } from "./conversation.ts";
 import { teamsCtx, teamsUser } from "./identity.ts";
 import { attachment } from "./teams-cards.ts";
 import type { TeamsDeps } from "./turn.ts";
@@ -103,6 +103,6 @@ async function postFollowedCard(deps: TeamsDeps, context: TurnContext, ctx: Ctx,
   const { channelId, threadId } = threadOf(a.conversation.id);
   // A post at the top of a channel starts a thread rooted at that post; inside a thread, the reply joins it.
   const root = threadId ?? a.id ?? sent?.id ?? "";
-  const reference = { ...TurnContext.getConversationReference(a), conversation: { ...a.conversation, id: `${channelId};messageid=${root}` }, cardActivityId: sent?.id };
+  const reference = { ...TurnContext.getConversationReference(a), conversation: { ...a.conversation, id: `${channelId};messageid=${root}` }, cardActivityId: sent?.id, ...teamOf(a) };
   await deps.core.threads.follow(ctx, { case: view.number, platform: "teams", tenantId: teamsUser(context).tenantId, channelId, threadId: root, audience: "CUSTOMER", reference });
 }

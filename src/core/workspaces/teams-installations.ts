@@ -81,12 +81,20 @@ export function createTeamsInstallations(deps: CoreDeps) {
 
     /**
      * Whether the app was removed from this conversation (and not installed there again):
-     * delivery asks before sending, so a removed install gets nothing more. A conversation
-     * with no record (installed before records were kept, or a channel of a team) is not.
+     * delivery asks before sending, so a removed install gets nothing more. A channel is
+     * judged by its own record, else by its team's (the install Teams reports for a team
+     * names one conversation, and removing it removes the bot from every channel). A
+     * conversation with no record (installed before records were kept) is not removed.
      */
-    isRemoved: async (tenantId: string, conversationId: string): Promise<boolean> => {
-      const row = await deps.prisma.teamsInstallation.findUnique({ where: { tenantId_conversationId: { tenantId, conversationId } }, select: { removedAt: true } });
-      return Boolean(row?.removedAt);
+    isRemoved: async (tenantId: string, conversationId: string, teamId?: string): Promise<boolean> => {
+      const rows = await deps.prisma.teamsInstallation.findMany({
+        where: { tenantId, OR: [{ conversationId }, ...(teamId ? [{ teamId, scope: "team" }] : [])] },
+        select: { conversationId: true, removedAt: true },
+        take: 20,
+      });
+      const own = rows.find((r) => r.conversationId === conversationId);
+      if (own) return Boolean(own.removedAt);
+      return rows.length > 0 && rows.every((r) => r.removedAt);
     },
 
     /** Every installation (the operator's and staff's view). */
