@@ -17,6 +17,7 @@ import { caseDetail, casePage, table } from "./format.ts";
 import { runSetup, type Ask } from "./setup.ts";
 import { SERVICE_LEVEL_HELP, serviceLevelCommand, serviceLevelQueueCommand } from "./service-levels.ts";
 import { WORKSPACES_HELP, workspacesCommand } from "./workspaces.ts";
+import { STORAGE_HELP, storageCommand } from "./storage.ts";
 import { EMAIL_HELP, emailCommand } from "./email.ts";
 import { CHANNELS_HELP, channelsCommand } from "./channels.ts";
 
@@ -58,6 +59,7 @@ ${SERVICE_LEVEL_HELP}
 ${EMAIL_HELP}
   demo load            load the demo data into an empty database
   demo remove          remove the demo data for go-live (and set DEMO_DATA=off in .env)
+${STORAGE_HELP}
   keys reseal          after a key rotation: seal every stored test login again under CREDENTIALS_KEY
   migrate              apply pending migrations and exit
 
@@ -72,7 +74,7 @@ const options = {
   person: { type: "string" }, platform: { type: "string" }, tenant: { type: "string" }, user: { type: "string" },
   view: { type: "string" }, page: { type: "string" }, "page-size": { type: "string" }, json: { type: "boolean" },
   status: { type: "string" }, dead: { type: "boolean" }, product: { type: "string" }, title: { type: "string" },
-  "body-file": { type: "string" }, severity: { type: "string" },
+  "body-file": { type: "string" }, severity: { type: "string" }, hours: { type: "string" },
   triage: { type: "string" }, oncall: { type: "string" }, management: { type: "string" }, "env-file": { type: "string" }, yes: { type: "boolean" },
   team: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -191,6 +193,8 @@ async function run(core: Core, [group, verb, arg, ...more]: string[], v: Values,
     case "email preference":
     case "email held":
       return emailCommand(core, operator, [verb!, ...rest], v);
+    case "storage sweep":
+      return storageCommand(core, c.prisma, verb, v, systemClock.now());
     case "keys reseal": {
       const r = await core.credentials.reseal(operator);
       const unreadable = r.unreadable.length ? ` No configured key opens the login of case ${r.unreadable.join(", ")} (left as it is: add its key to CREDENTIALS_KEY_PREVIOUS and run this again).` : "";

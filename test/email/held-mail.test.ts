@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import nodemailer, { type SendMailOptions, type Transporter } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailCommand } from "../../src/cli/email.ts";
+import { storageCommand } from "../../src/cli/storage.ts";
 import { heldFileKey } from "../../src/core/attachments/storage.ts";
 import { startInboundListener, type InboundListener } from "../../src/email/inbound-listener.ts";
 import { replyAddress, type ReplyTarget } from "../../src/email/reply-token.ts";
@@ -116,6 +117,20 @@ describe("held email: staff release or discard it", () => {
     expect((await audit("email.held_discarded")).at(-1)).toMatchObject({ actorId: s.w.people.engineer.id, changes: { inboundEmailId: held.id, from: "mallory@evil.test" } });
     await expect(s.t.core.email.inbound.release(eve(), { id: held.id })).rejects.toThrow("That email is no longer held (discarded, or dropped as automatic).");
     await expect(emailCommand(s.t.core, operator, ["held", "discard", held.id], {})).rejects.toMatchObject({ code: "INVALID_STATE" });
+  });
+
+  it("`storage sweep` removes held files nothing names any more (a crash between the bytes and the row) and keeps a held reply's", async () => {
+    const number = await adasCase();
+    await send({ from: "someone@else.test", to: to({ caseNumber: Number(number), kind: "person", personId: ada().id }), subject: "Re: case", text: "See attached.", attachments: [{ filename: "shot.png", content: randomBytes(300) }] });
+    const held = await heldFrom("someone@else.test");
+    const stray = heldFileKey("00000000-0000-4000-8000-000000000001", 0);
+    await s.t.db.prisma.$executeRaw`INSERT INTO "StoredFile" ("key", "content", "createdAt") VALUES (${stray}, decode('AAAA', 'base64'), ${s.t.clock.now()})`;
+
+    const swept = await storageCommand(s.t.core, s.t.db.prisma, "sweep", { hours: "1" }, new Date(s.t.clock.now().getTime() + 2 * 3_600_000));
+    expect(swept).toMatchObject({ store: "database", removed: 1 });
+    expect(await s.t.db.prisma.storedFile.count({ where: { key: stray } })).toBe(0);
+    expect(await s.t.db.prisma.storedFile.count({ where: { key: heldFileKey(held.id, 0) } })).toBe(1);
+    await s.t.core.email.inbound.discard(eve(), held.id);
   });
 
   it("a reply to a case that no longer exists can only be discarded; ids that are not held emails are refused plainly", async () => {

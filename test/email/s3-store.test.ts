@@ -5,7 +5,9 @@ import { randomBytes } from "node:crypto";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storageCommand } from "../../src/cli/storage.ts";
 import { loadConfig, s3SettingsFromConfig } from "../../src/config.ts";
+import { removeCaseFiles } from "../../src/core/attachments/retention.ts";
 import { s3FileStore, type S3StoreSettings } from "../../src/core/attachments/s3-store.ts";
 import { fileStoreFor, namedFileKeys } from "../../src/core/attachments/storage.ts";
 import { DEFAULT_CATALOG } from "../../src/core/catalog.ts";
@@ -97,6 +99,22 @@ describe("attachments in S3-compatible object storage", () => {
     expect(left).toContain("elsewhere/not-ours"); // outside the prefix: not carebot's
     const body = await raw.send(new GetObjectCommand({ Bucket: "case-files", Key: `carebot/s3:${kept!.id}` }));
     expect(await body.Body!.transformToString()).toBe("keep me");
+  });
+
+  it("a removed case's files leave the database with it; `storage sweep` then frees their objects", async () => {
+    const ada = as(s.w.people.acmeUser.id);
+    const { case: filed } = await core.cases.file(ada, filing(s.w.accounts.acme.id));
+    const [added] = await core.email.attachments.add(ada, filed.number, [{ name: "trace.har", contentType: "application/json", content: Buffer.from("{}") }]);
+    const caseId = (await s.t.db.prisma.case.findUniqueOrThrow({ where: { number: Number(filed.number) } })).id;
+    await s.t.db.prisma.$transaction((tx) => removeCaseFiles(tx, [caseId]));
+    expect(await objectKeys()).toContain(`carebot/s3:${added!.id}`); // the bucket is no part of the transaction
+
+    const hourAgo = await storageCommand(core, s.t.db.prisma, "sweep", {}, new Date());
+    expect(hourAgo).toMatchObject({ store: "s3", removed: 0 }); // written moments ago: left alone
+    const later = await storageCommand(core, s.t.db.prisma, "sweep", { hours: "1" }, new Date(Date.now() + 2 * 3_600_000));
+    expect(later.text).toMatch(/^s3 store: removed [1-9]\d* stored file\(s\) nothing names, older than 1 h\.$/);
+    expect(await objectKeys()).not.toContain(`carebot/s3:${added!.id}`);
+    expect(await storageCommand(core, s.t.db.prisma, "sweep", { hours: "0" }, new Date())).toMatchObject({ unknown: true });
   });
 
   it("is chosen by S3_BUCKET with its endpoint and keys; a missing one stops start-up without echoing the secret", () => {

@@ -17,6 +17,12 @@ export interface FileStore {
   put(key: string, content: Buffer, within?: Tx): Promise<void>;
   get(key: string): Promise<Buffer | null>;
   remove(key: string, within?: Tx): Promise<void>;
+  /**
+   * Removes stored bytes that nothing names any more (`known` answers which of a batch of
+   * keys are still named; namedFileKeys below), written before `olderThan`. Returns how
+   * many it removed. For `npm run cli -- storage sweep` (src/cli/storage.ts).
+   */
+  sweepOrphans?(known: (keys: string[]) => Promise<Set<string>>, olderThan: Date): Promise<number>;
 }
 
 /**
@@ -36,6 +42,21 @@ export function databaseFileStore(prisma: PrismaClient, now: () => Date): FileSt
     },
     remove: async (key, within) => {
       await (within ?? prisma).storedFile.deleteMany({ where: { key } });
+    },
+    // Attachments' bytes are written in the change's own transaction and never orphaned;
+    // a held reply's files are written before its row, so a crash between leaves some.
+    sweepOrphans: async (known, olderThan) => {
+      let removed = 0;
+      let after = "";
+      for (;;) {
+        const page = await prisma.storedFile.findMany({ where: { key: { gt: after }, createdAt: { lt: olderThan } }, select: { key: true }, orderBy: { key: "asc" }, take: 500 });
+        if (page.length === 0) return removed;
+        const keys = page.map((f) => f.key);
+        const named = await known(keys);
+        const orphans = keys.filter((k) => !named.has(k));
+        if (orphans.length) removed += (await prisma.storedFile.deleteMany({ where: { key: { in: orphans } } })).count;
+        after = keys.at(-1)!;
+      }
     },
   };
 }
