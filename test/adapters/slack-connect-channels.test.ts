@@ -217,6 +217,19 @@ describe("Slack Connect: a channel bound to a customer's account", () => {
     await expect.poll(() => s.t.app.db.prisma.comment.count({ where: { caseId: c.id } })).toBe(comments + 1);
   });
 
+  it("a button pressed or a form sent there by someone carebot does not know gets the offer too", async () => {
+    const from = s.slack.calls.length;
+    const press = blockAction({ user: "UZED", team: "TGUEST", actionId: "list.page", value: "mine:1", channel: CHANNEL, message: { ts: "1700000999.000100" }, responseUrl: s.slack.responseUrl("zed") });
+    expect((await sendToSlackEndpoint(s.endpoint, press, FORM)).status).toBe(200);
+    await expect.poll(() => JSON.stringify(s.slack.calls.slice(from))).toContain("Acme Media's support channel");
+
+    const view = { callback_id: "case.new", private_metadata: JSON.stringify({ key: `connect-zed-${Date.now()}`, channel: CHANNEL }), blocks: [] };
+    const values = { accountId: s.w.accounts.acme.id, caseType: "TECHNICAL_ISSUE", severity: "S3", subject: "Zed files", description: "Zed.", feature: "captions/machine", contactId: s.w.people.acmeUser.id };
+    const sent = await sendToSlackEndpoint(s.endpoint, viewSubmission({ user: "UZED", team: "TGUEST", view, values }), FORM);
+    expect(sent.status).toBe(200);
+    expect(await s.t.app.db.prisma.case.count({ where: { subject: "Zed files" } })).toBe(0);
+  });
+
   it("the operator binds, lists and unbinds from the CLI's core calls, and staff disconnect in the channel", async () => {
     const bound = await s.t.app.core.channels.bind(operator, { platform: "slack", tenantId: "T1", channelId: "COTHER", account: s.w.accounts.globex.id });
     expect(bound).toMatchObject({ accountName: "Globex Corp", created: true });

@@ -121,7 +121,7 @@ export function registerActions(app: App, core: Core, interactions: Interactions
     const value = (action as ButtonAction).value ?? (action as StaticSelectAction).selected_option?.value ?? "";
     const modal = openModal(body);
     try {
-      const ctx = slackCtx(core, client, where(body).teamId, body.user.id);
+      const ctx = slackCtx(core, client, where(body).teamId, body.user.id, where(body).channel);
       await carry(client, body, await interactions.press(ctx, id, value, { channel: body.channel?.id, form: modal }), modal);
     } catch (error) {
       // Carrying failed (Slack refused a view, the trigger expired): the user hears why, privately.
@@ -136,7 +136,7 @@ export function registerActions(app: App, core: Core, interactions: Interactions
     if (!modal || modal.callbackId !== "case.new") return;
     const changed = (action as { action_id?: string }).action_id;
     try {
-      const ctx = slackCtx(core, client, where(body).teamId, body.user.id);
+      const ctx = slackCtx(core, client, where(body).teamId, body.user.id, where(body).channel);
       const outcome = await interactions.press(ctx, "knowledge.suggest", "subject", { channel: body.channel?.id, form: { ...modal, changed } });
       if (outcome.kind === "form") await updateForm(client, body, outcome.form);
     } catch (error) {

@@ -43,7 +43,7 @@ export function registerViews(app: App, core: Core, interactions: Interactions):
       const state = formState(view.private_metadata);
       // Where the form was opened: a filed case's card goes there (see SubmissionSource).
       const origin = { platform: "slack" as const, tenantId: teamId, userId: body.user.id, ...(state.channel ? { channelId: state.channel } : {}) };
-      const outcome = await interactions.submit(slackCtx(core, client, teamId, body.user.id), callbackId, formValues(view.state), state, { origin });
+      const outcome = await interactions.submit(slackCtx(core, client, teamId, body.user.id, state.channel), callbackId, formValues(view.state), state, { origin });
       await (ack as Ack)(answer(outcome));
     });
   }

@@ -33,6 +33,8 @@ export const CODE_MINUTES = 30;
 const MAX_TRIES = 5;
 /** A new code to one contact at most this often, whoever asks (nobody floods a mailbox). */
 const RESEND_GAP_MS = 2 * 60_000;
+/** Codes to one contact a day, whoever asks: with 5 tries each, guessing stays hopeless (25 in 10^6 a day). */
+const DAILY_CODES_PER_CONTACT = 5;
 /** Claims one chat user may start per hour. */
 const HOURLY_LIMIT = 6;
 const STAFF_REQUEST_DAYS = 7;
@@ -129,8 +131,8 @@ export function createIdentityClaims(deps: CoreDeps, bell?: OutboxBell) {
     const contact = await prisma.person.findFirst({ where: { email, ...family(binding.accountId) }, select: { id: true } });
     if (!contact) return answer;
     const at = now();
-    const recent = await prisma.identityClaim.count({ where: { personId: contact.id, kind: "EMAIL", createdAt: { gt: new Date(at.getTime() - RESEND_GAP_MS) } } });
-    if (recent > 0) return answer;
+    const recent = await prisma.identityClaim.findMany({ where: { personId: contact.id, kind: "EMAIL", createdAt: { gt: new Date(at.getTime() - 86_400_000) } }, select: { createdAt: true } });
+    if (recent.length >= DAILY_CODES_PER_CONTACT || recent.some((c) => c.createdAt.getTime() > at.getTime() - RESEND_GAP_MS)) return answer;
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     await tx(async (db) => {
