@@ -17,7 +17,7 @@ export function buildEmailPreferenceCard(view: EmailPreferenceView, changed: boo
   return card;
 }
 
-/** As many held emails as a chat card shows (three blocks each, under Slack's 50). */
+/** As many held emails as a chat card shows (four Slack blocks each: 42, under Slack's 50). */
 const HELD_SHOWN = 10;
 const when = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 const snippet = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -2,6 +2,7 @@ import { DEFAULT_CATALOG } from "../../src/core/catalog.ts";
 import type { CaseView, CommentView } from "../../src/core/cases/presenter.ts";
 import type { EscalationResult } from "../../src/core/cases/customer-actions.ts";
 import * as cards from "../../src/cards/index.ts";
+import { buildEmailPreferenceCard, buildHeldDecision, buildHeldEmailList } from "../../src/cards/email-cards.ts";
 import type { Card } from "../../src/cards/index.ts";
 
 /** Sample results shaped exactly as the core returns them, for card tests that need no database. */
@@ -116,6 +117,22 @@ export function allCards(): Record<string, Card> {
       { ...summary(2, "Upload stuck", "PENDING"), serviceLevel: [clocks.firstResponsePaused] },
     ]),
     "triage-queue-empty": cards.buildTriageQueue([]),
+    // Held email (staff): a forged reply claiming a contact, and a copied address claiming nobody (no Release in chat).
+    "held-email-list": buildHeldEmailList([
+      {
+        id: "7b1e2c4a-0d5f-4e2b-9c3a-1f2e3d4c5b6a", caseNumber: "00010042", fromAddress: "ada.lovelace@home.example", subject: "Re: [Case 00010042] Captions missing",
+        body: "Sent from home: the log is attached.", reason: "Sent from ada.lovelace@home.example, not from the address of the person this reply address was sent to.",
+        attachments: [{ name: "player.log", contentType: "text/plain", size: 18_432, kept: true }], receivedAt: at("2026-03-05T09:12:00Z"),
+        claimed: { personId: "p1", name: "Ada Lovelace", email: "ada@acme.example" },
+      },
+      {
+        id: "0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f", caseNumber: "00010041", fromAddress: "assistant@acme.example", subject: "Re: case", body: "Grace asked me to say it works again.",
+        reason: "assistant@acme.example is copied on the case but is no contact of a customer account, so the reply is not written as anyone's comment.", attachments: [], receivedAt: at("2026-03-05T08:40:00Z"), claimed: null,
+      },
+    ]),
+    "held-email-list-empty": buildHeldEmailList([]),
+    "held-email-released": buildHeldDecision({ id: "h1", caseNumber: "00010042", outcome: "COMMENTED", commentId: "c9", author: { personId: "p1", name: "Ada Lovelace" }, problems: [] }),
+    "email-preference-saved": buildEmailPreferenceCard({ personId: "p1", name: "Ada Lovelace", email: "ada@acme.example", emailUpdates: "CHAT_ONLY" }, true),
     "escalation-feedback-form": cards.buildEscalationFeedbackForm({ number: "00010042", escalation }),
     "account-card": cards.buildAccountCard({
       id: "a1", name: "Physics Department", type: "SUB", parent: { id: "a0", name: "Northwind University" }, subAccounts: [], seatLimit: 5, seatsUsed: 2,
