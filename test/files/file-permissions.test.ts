@@ -35,6 +35,7 @@ describe("files on a case: who may see them, and the limits", () => {
     const { case: c } = await s.t.core.cases.file(ada(), filing(s.w.accounts.acme.id));
     const files = s.t.core.email.attachments;
     const [shared] = await files.add(ada(), c.number, [{ name: "player.log", contentType: "text/plain", content: Buffer.from("ERROR 42\n") }]);
+    s.t.clock.advance(60_000); // listed oldest first
     const { comment: note } = await s.t.core.cases.comment(eve(), c.number, { body: "Heap dump from our side.", internal: true });
     const [internal] = await files.add(eve(), c.number, [{ name: "heap.hprof", contentType: "application/octet-stream", content: Buffer.from("internal bytes") }], { commentId: note.id });
     return { c, shared: shared!, internal: internal! };
