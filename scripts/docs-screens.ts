@@ -118,6 +118,16 @@ export const SECTIONS: Section[] = [
       { card: "access-guidance", title: "Not set up yet", text: "What a chat user who is no contact (and no staff) is told: how to get access." },
     ],
   },
+  {
+    title: "Email",
+    intro: "Replies by email that carebot held for staff, and each contact's choice of email updates ([email.md](email.md)).",
+    screens: [
+      { card: "held-email-list", title: "Held email (staff)", text: "`/case held` (Slack) or `held mail` (Teams chat): replies held for a decision, newest first: the case, the sender, when, its files, why it was held and whom a release writes it as, with **Release as …** and **Discard**. A reply that claims nobody carebot knows has no Release here (the CLI names the person). Customers who type it are told only support staff may." },
+      { card: "held-email-list-empty", title: "Held email, none waiting", text: "What the list says when no reply is held." },
+      { card: "held-email-released", title: "Held email released", text: "After **Release**: the reply is a comment by that person on its case, its files attached; **Discard** answers that it stays on record and never becomes a comment." },
+      { card: "email-preference-saved", title: "Email preference saved", text: "`/case email on|off|auto` (Slack) or `email updates on|off|auto` (Teams chat): a contact's own choice (every update by email, chat only, or email when no chat thread of theirs follows the case); `email` alone shows it." },
+    ],
+  },
 ];
 
 /** The Block Kit payload Slack's Block Kit Builder opens: a message's blocks, a modal's view, or the home view. */
