@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeSmtp } from "../fakes/smtp.ts";
+import { blockKitProblems } from "../support/block-kit-check.ts";
 import { blockAction, commandBody, eventBody, sendToSlackEndpoint, viewSubmission } from "../support/slack-requests.ts";
 import { operator } from "../support/world.ts";
 import { startSlackWorld, type SlackWorld } from "./slack-setup.ts";
@@ -169,6 +170,7 @@ describe("Slack Connect: a channel bound to a customer's account", () => {
     await s.t.app.worker!.runOnce();
     const card = await s.slack.waitFor("chat.postMessage", (a) => a.channel === "CTRIAGE" && JSON.stringify(a.blocks).includes("UHERO"));
     expect(JSON.stringify(card.blocks)).toContain("the contact Alan Acme");
+    expect(blockKitProblems(card, "message")).toEqual([]);
     const claim = await s.t.app.db.prisma.identityClaim.findFirstOrThrow({ where: { userId: "UHERO" } });
 
     const pressed = async (user: string, team: string, actionId: string) => {
