@@ -63,6 +63,7 @@ export function createEmailPreferences(deps: CoreDeps) {
     if (!input.personId && !input.email && !own) throw new CaseError("VALIDATION", { field: "personId", message: "Name the contact whose email preference to set." });
     const mine = person !== null && person.id === own;
     if (!mine && !isVendorSide(actor)) throw new CaseError(person ? "FORBIDDEN" : "NOT_FOUND", { field: "personId", message: "You may set only your own email preference." });
+    if (mine && person.kind !== "CONTACT") throw new CaseError("VALIDATION", { field: "personId", message: "Email updates are a customer contact's choice; support staff follow cases in chat." });
     if (!person || person.kind !== "CONTACT") throw new CaseError("NOT_FOUND", { field: "personId", message: input.email ? `No contact has the address ${input.email}.` : "No such contact." });
     return person;
   };

@@ -161,6 +161,7 @@ describe("email preference from the CLI and for oneself", () => {
     await expect(s.t.core.email.preferences.get(ada, { email: "alan@acme.test" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     // Someone else's address that does not exist is the same refusal's kin: nothing to learn about who is a contact.
     await expect(s.t.core.email.preferences.set(ada, { email: "ghost@acme.test", emailUpdates: "AUTO" })).rejects.toThrow("You may set only your own email preference.");
+    await expect(s.t.core.email.preferences.get(as(s.w.people.engineer.id))).rejects.toThrow("Email updates are a customer contact's choice; support staff follow cases in chat.");
     const audited = await s.t.db.prisma.auditEntry.findMany({ where: { action: "person.email_updates" } });
     expect(audited.map((a) => (a.changes as { emailUpdates: string }).emailUpdates)).toEqual(["CHAT_ONLY", "ALWAYS"]);
   });
