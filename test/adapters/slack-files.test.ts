@@ -112,15 +112,18 @@ describe("Slack: files shared in a case thread", () => {
     expect(row.status).toBe("DELIVERED");
   });
 
-  it("a download link to a host that is not Slack's is never followed", async () => {
+  it("a download link to a host that is not Slack's is never followed, and the case's later news is not held up by it", async () => {
     const { c, ...where } = await caseInThread("Elsewhere");
     s.slack.addFile("F0EVIL", { name: "notes.txt", content: "hello", token: CUSTOMER_TOKEN, url: "http://127.0.0.2:9/files-pri/F0EVIL/notes.txt" });
     await share(where, "1700001000.000500", "notes", [{ id: "F0EVIL", name: "notes.txt", size: 5 }], "EvShare5");
     await s.t.app.worker!.runOnce();
     const row = await s.t.app.db.prisma.notification.findFirstOrThrow({ where: { caseId: c.id, event: "case.files_shared" } });
-    // Kept for a retry and shown to the operator, never downloaded.
-    expect(row.status).toBe("PENDING");
-    expect(row.lastError).toContain("untrusted host (127.0.0.2:9)");
+    // Not retried (retrying cannot mend it, and the case's later notifications would wait behind it); the reason is on its receipt.
+    expect(row.status).toBe("DELIVERED");
+    const receipt = await s.t.app.db.prisma.deliveryReceipt.findFirstOrThrow({ where: { notificationId: row.id, target: "slack-files" } });
+    expect(receipt.externalId).toContain("untrusted host (127.0.0.2:9)");
+    const told = await s.slack.waitFor("chat.postEphemeral", (a) => a.user === "UALAN" && a.thread_ts === where.threadTs && JSON.stringify(a.blocks).includes("could not fetch the file"));
+    expect(JSON.stringify(told.blocks)).not.toContain("127.0.0.2");
     expect(s.slack.downloads.filter((d) => d.id === "F0EVIL")).toEqual([]);
     expect(await s.t.app.core.email.attachments.list(alan(), c.number)).toEqual([]);
   });

@@ -70,6 +70,14 @@ const fileInfo = z.object({
 /** A file that cannot be attached: told to the person who shared it, not retried. */
 class Refused extends Error {}
 
+/**
+ * A download that retrying cannot mend (a link to a host we do not trust, Slack refusing
+ * the token): not retried either, since the case's later notifications wait behind this
+ * one in the outbox. The sender is told it could not be fetched; the operator reads why
+ * in the log and on the outbox receipt.
+ */
+class Unfetchable extends Error {}
+
 /** How many redirects a download may follow (each to a trusted host only). */
 const MAX_REDIRECTS = 3;
 /** A download that has not finished by then is abandoned and retried later. */
@@ -92,7 +100,7 @@ export function isTrustedHost(url: URL, trustedHosts: string[]): boolean {
 export async function downloadSlackFile(url: string, options: { token: string; maxBytes: number; trustedHosts: string[]; expectHtml?: boolean }): Promise<Buffer> {
   let current = new URL(url);
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    if (!isTrustedHost(current, options.trustedHosts)) throw new Error(`Slack file link to an untrusted host (${current.host}): not followed`);
+    if (!isTrustedHost(current, options.trustedHosts)) throw new Unfetchable(`Slack file link to an untrusted host (${current.host}): not followed`);
     const res = await fetch(current, { headers: { authorization: `Bearer ${options.token}` }, redirect: "manual", signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
     if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel();
@@ -107,7 +115,7 @@ export async function downloadSlackFile(url: string, options: { token: string; m
     }
     if (!options.expectHtml && (res.headers.get("content-type") ?? "").startsWith("text/html")) {
       await res.body.cancel();
-      throw new Error("Slack answered a file download with a page, not the file (is the files:read scope granted?)");
+      throw new Unfetchable("Slack answered a file download with a page, not the file (is the files:read scope granted?)");
     }
     const declared = Number(res.headers.get("content-length") ?? "NaN");
     if (Number.isFinite(declared) && declared > options.maxBytes) {
@@ -216,6 +224,11 @@ export function createSlackFileFetcher(options: { core: Core; client: WebClient;
         } catch (error) {
           if (error instanceof Refused) {
             await tell(token, p, `${error.message}.`);
+            return `refused: ${error.message}`.slice(0, 500);
+          }
+          if (error instanceof Unfetchable) {
+            log.warn({ number: p.number, teamId: p.from.tenantId, reason: error.message }, "shared file could not be fetched from Slack");
+            await tell(token, p, `carebot could not fetch ${p.files.length === 1 ? "the file" : "the files"} from Slack. Please share ${p.files.length === 1 ? "it" : "them"} again, or send ${p.files.length === 1 ? "it" : "them"} by email.`);
             return `refused: ${error.message}`.slice(0, 500);
           }
           const failure = toCaseError(error);
