@@ -86,9 +86,12 @@ export function createIdentityClaims(deps: CoreDeps, bell?: OutboxBell) {
   }
 
   /** Links the identity to the contact, once; the claim must still be pending (single use). */
-  async function link(db: Tx, claim: { id: string; platform: ChatRef["platform"]; tenantId: string; userId: string; accountId: string }, personId: string, how: "code" | "staff", actor: Actor) {
+  async function link(db: Tx, claim: { id: string; platform: ChatRef["platform"]; tenantId: string; userId: string; channelId: string; accountId: string }, personId: string, how: "code" | "staff", actor: Actor) {
     const at = now();
     const decidedById = "personId" in actor ? actor.personId : null;
+    // Only while the channel still belongs to the account the request was made for.
+    const binding = await bindingOf(db, { platform: claim.platform, channelId: claim.channelId });
+    if (binding?.accountId !== claim.accountId) throw new CaseError("VALIDATION", { message: "The channel this was asked in is no longer that account's support channel: nothing was linked." });
     const spent = await db.identityClaim.updateMany({ where: { id: claim.id, status: "PENDING" }, data: { status: "CONFIRMED", decidedAt: at, decidedById } });
     if (spent.count !== 1) throw new CaseError("CONFLICT", { message: "That request was already decided." });
     const person = await db.person.findFirst({ where: { id: personId, ...family(claim.accountId) }, select: { id: true, name: true, accountId: true } });
