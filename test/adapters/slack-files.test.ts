@@ -209,4 +209,21 @@ describe("Slack: files shared in a case thread", () => {
     forGail.searchParams.set("p", s.w.people.globexUser.id);
     expect((await fetch(forGail)).status).toBe(404);
   });
+
+  it("a file shared in the thread by someone who may not answer on the case is neither stored nor fetched", async () => {
+    const { c, ...where } = await caseInThread("Strangers");
+    s.slack.emails.set("USTRANGER", "stranger@nowhere.test");
+    s.slack.addFile("F0STRANGE", { name: "payload.txt", content: "nope", token: CUSTOMER_TOKEN });
+    const res = await sendToSlackEndpoint(
+      s.t.url("/slack/events"),
+      eventBody({ type: "message", subtype: "file_share", channel: where.channel, user: "USTRANGER", user_team: "TCUST", text: "look", ts: "1700001000.000990", thread_ts: where.threadTs, files: [{ id: "F0STRANGE", name: "payload.txt", size: 4 }] }, "EvStranger", "TCUST"),
+      JSON_TYPE,
+    );
+    expect(res.status).toBe(200);
+    await s.slack.waitFor("chat.postEphemeral", (a) => a.user === "USTRANGER");
+    await s.t.app.worker!.runOnce();
+    expect(await s.t.app.db.prisma.notification.count({ where: { caseId: c.id, event: "case.files_shared" } })).toBe(0);
+    expect(s.slack.downloads.filter((d) => d.id === "F0STRANGE")).toEqual([]);
+    expect(await s.t.app.core.email.attachments.list(alan(), c.number)).toEqual([]);
+  });
 });
