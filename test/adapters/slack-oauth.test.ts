@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInstallationStore } from "../../src/adapters/slack/installation-store.ts";
 import { loadSlackOAuthConfig } from "../../src/adapters/slack/oauth-config.ts";
 import { startSlackOAuth } from "../../src/adapters/slack/oauth.ts";
-import { FakeSlackOAuth } from "../fakes/slack-oauth.ts";
+import { FakeSlackOAuth, ROTATING_TOKEN_SECONDS } from "../fakes/slack-oauth.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 /**
@@ -77,6 +77,28 @@ describe("installing carebot into a customer's Slack workspace (OAuth v2)", () =
     // auth.test after each exchange went with that workspace's own new token.
     expect(slack.calls.filter((c) => c.method === "auth.test").map((c) => c.authorization)).toEqual(["Bearer xoxb-alpha-token", "Bearer xoxb-beta-token"]);
     expect(slack.calls.filter((c) => c.method === "oauth.v2.access")).toHaveLength(2);
+  });
+
+  it("a workspace installed with token rotation on keeps its refresh token sealed and its expiry on record", async () => {
+    slack.issueCode("code-rot", { teamId: "TROTATES", teamName: "Rotates Ltd", botToken: "xoxe.xoxb-rotates", refreshToken: "xoxe-1-rotates" });
+    const { state, cookie } = await openInstallPage();
+    const before = Date.now();
+    expect((await redirect({ code: "code-rot", state }, cookie)).status).toBe(200);
+    const installation = await createInstallationStore(t.app.core).fetchInstallation({ teamId: "TROTATES", enterpriseId: undefined, isEnterpriseInstall: false });
+    expect(installation.bot).toMatchObject({ token: "xoxe.xoxb-rotates", refreshToken: "xoxe-1-rotates" });
+    const row = await t.app.db.prisma.slackInstallation.findUniqueOrThrow({ where: { installKey: "T:TROTATES" } });
+    expect(row.secretsSealed).not.toMatch(/xoxe/);
+    // Slack said the token lives 12 hours.
+    expect(Math.abs(row.botTokenExpiresAt!.getTime() - (before + ROTATING_TOKEN_SECONDS * 1000))).toBeLessThan(60_000);
+  });
+
+  it("an Enterprise Grid org admin's org-wide install is kept for the org (E…), not for a workspace", async () => {
+    slack.issueCode("code-org", { teamId: "TORGFIRST", teamName: "Org", botToken: "xoxb-org-wide", enterpriseId: "EORGWIDE", orgInstall: true });
+    const { state, cookie } = await openInstallPage();
+    const res = await redirect({ code: "code-org", state }, cookie);
+    expect(res.status).toBe(200);
+    expect(await t.app.db.prisma.slackInstallation.findUniqueOrThrow({ where: { installKey: "E:EORGWIDE" } })).toMatchObject({ teamId: null, enterpriseId: "EORGWIDE", orgInstall: true });
+    expect((await createInstallationStore(t.app.core).fetchInstallation({ teamId: undefined, enterpriseId: "EORGWIDE", isEnterpriseInstall: true })).bot?.token).toBe("xoxb-org-wide");
   });
 
   it("a redirect whose state is forged, missing, or arrives without the browser's cookie installs nothing and answers 400", async () => {
