@@ -160,7 +160,7 @@ export async function shareThreadFiles(
 export function createSlackFileFetcher(options: { core: Core; client: WebClient; botToken: string; trustedHosts: string[]; logger: Logger }): DeliveryChannel {
   const { core, client } = options;
   const log = options.logger.child({ module: "slack/files" });
-  // H2's token lookup: the workspace's own bot token when installed with OAuth, else SLACK_BOT_TOKEN.
+  // The lookup that answers Slack's requests (authorize.ts): the workspace's own bot token when installed with OAuth, else SLACK_BOT_TOKEN.
   const authorize = workspaceAuthorize({ core, token: options.botToken, own: {} });
 
   async function tokenOf(teamId: string): Promise<string | undefined> {
@@ -189,7 +189,7 @@ export function createSlackFileFetcher(options: { core: Core; client: WebClient;
       info = fileInfo.parse(await client.files.info({ token, file: id }));
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
-      if (code === "file_not_found" || code === "file_deleted") throw new Refused("the file was deleted before carebot could fetch it");
+      if (code === "file_not_found" || code === "file_deleted") throw new Refused("A shared file was deleted before carebot could fetch it");
       throw error;
     }
     const f = info.file;
