@@ -20,7 +20,7 @@ import { as, filing, useWorld } from "../support/world.ts";
  */
 describe("the weekly service-level summary", () => {
   const s = useWorld({ start: "2026-11-24T15:00:00Z" });
-  const schedule = weeklyScheduleSchema.parse("Mon 09:00");
+  const schedule = weeklyScheduleSchema.parse("Mon 09:00")!;
   const instance = () => createCore({ prisma: s.t.db.prisma, clock: s.t.clock, catalog: DEFAULT_CATALOG, vault: new CredentialVault(randomBytes(32)), logger: s.t.logger });
   const sweepers = () => [s.t.core, instance()].map((core) => createSweeper({ core, logger: s.t.logger, intervalMs: 60_000, weeklySummary: schedule }));
   const summaries = () => s.t.db.prisma.notification.findMany({ where: { event: "sla.weekly_summary" }, orderBy: { createdAt: "asc" } });
