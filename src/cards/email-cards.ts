@@ -56,3 +56,24 @@ export function buildHeldDecision(decision: HeldDecision): MessageCard {
   const problems = decision.problems.length ? ` Not attached: ${decision.problems.join(" ")}` : "";
   return buildConfirmation(`Email released to case ${decision.caseNumber}`, `It is a comment by ${decision.author?.name ?? "the chosen person"} now.${problems}`);
 }
+
+/**
+ * Posted to the triage channel when a reply is held: who sent it, to which case, why, and
+ * whom a release writes it as, with Release and Discard (the core checks the presser is staff).
+ */
+export function buildHeldEmailAlert(p: { heldId: string; caseNumber: string | null; from: string; subject: string; reason: string | null; claimed: string | null }): MessageCard {
+  const title = p.caseNumber ? `Email reply held: case ${p.caseNumber}` : "Email reply held: no such case";
+  const blocks: Block[] = [
+    { type: "heading", text: title },
+    { type: "labelled", label: `From ${p.from}`, text: snippet(p.subject, 300) },
+    { type: "context", text: snippet(`Held: ${p.reason ?? "no reason recorded"}${p.claimed ? ` Releasing writes it as ${p.claimed}.` : " Nobody is claimed: release it from the CLI with --person."}`, 500) },
+    {
+      type: "actions",
+      actions: [
+        ...(p.caseNumber && p.claimed ? [{ id: "email.release" as const, label: `Release as ${snippet(p.claimed, 40)}`, value: p.heldId, style: "primary" as const }] : []),
+        { id: "email.discard", label: "Discard", value: p.heldId, style: "danger" },
+      ],
+    },
+  ];
+  return { surface: "message", summary: `${title}, from ${p.from}`, blocks };
+}

@@ -118,6 +118,7 @@ export function eventNotices(n: NotificationBody, view: CaseView, catalog: Pick<
     case "case.files_shared":
       // A fetch still to do, nothing to tell: the files show on the case card once attached.
       return [];
+    case "email.held":
     case "identity.code":
     case "identity.approval_requested":
       // About no case: emailed (src/email/identity-code.ts) or posted to triage (chat-delivery) on their own.

@@ -7,7 +7,8 @@ import type { Attachments, NewAttachment } from "./attachments/attachments.ts";
 import { heldFileKey } from "./attachments/storage.ts";
 import { recordAudit } from "./audit.ts";
 import { addComment } from "./cases/comments.ts";
-import { inTransaction } from "./db/tx.ts";
+import { inTransaction, type Tx } from "./db/tx.ts";
+import { enqueueNotification } from "./notify/outbox.ts";
 import { formatCaseNumber } from "./cases/presenter.ts";
 import type { CoreDeps, Ctx } from "./deps.ts";
 import { CaseError } from "./errors.ts";
@@ -110,29 +111,50 @@ export function createInboundEmail(deps: CoreDeps, attachments: Attachments) {
     // release it attach them; files over the size limit are listed, not kept.
     const keep = outcome === "HELD" ? files.map((f) => f.content.length > 0 && f.content.length <= attachments.limits.maxBytes) : files.map(() => false);
     for (const [n, file] of files.entries()) if (keep[n]) await attachments.store.put(heldFileKey(id, n), file.content);
-    const { count } = await prisma.inboundEmail.createMany({
-      skipDuplicates: true,
-      data: [
-        {
-          id,
-          messageId: input.messageId,
-          caseId,
-          tokenPersonId: input.recipient.kind === "person" ? input.recipient.personId : null,
-          tokenAddress: input.recipient.kind === "cc" ? input.recipient.address : null,
-          fromAddress: input.from,
-          subject: input.subject,
-          body: input.body,
-          attachments: files.map((f, n) => ({ name: f.name, contentType: f.contentType ?? "application/octet-stream", size: f.content.length, ...(outcome === "HELD" ? { kept: keep[n] } : {}) })),
-          outcome,
-          reason,
-          commentId,
-          receivedAt: deps.clock.now(),
-        },
-      ],
+    const now = deps.clock.now();
+    const count = await inTransaction(prisma, async (tx) => {
+      const { count } = await tx.inboundEmail.createMany({
+        skipDuplicates: true,
+        data: [
+          {
+            id,
+            messageId: input.messageId,
+            caseId,
+            tokenPersonId: input.recipient.kind === "person" ? input.recipient.personId : null,
+            tokenAddress: input.recipient.kind === "cc" ? input.recipient.address : null,
+            fromAddress: input.from,
+            subject: input.subject,
+            body: input.body,
+            attachments: files.map((f, n) => ({ name: f.name, contentType: f.contentType ?? "application/octet-stream", size: f.content.length, ...(outcome === "HELD" ? { kept: keep[n] } : {}) })),
+            outcome,
+            reason,
+            commentId,
+            receivedAt: now,
+          },
+        ],
+      });
+      // A reply held for the first time: staff are told in the triage channel, in the same transaction.
+      if (count === 1 && outcome === "HELD") await announceHeld(tx, id, input, caseId, reason, now);
+      return count;
     });
     // Delivered twice at once: the other delivery's row won; these bytes are nobody's.
     if (count === 0) for (const [n] of files.entries()) if (keep[n]) await attachments.store.remove(heldFileKey(id, n));
     return count === 1;
+  };
+
+  /** The triage channel's card of a held reply (outbox event email.held): whom a release would write it as. */
+  const announceHeld = async (tx: Tx, id: string, input: z.infer<typeof inboundEmailSchema>, caseId: string | null, reason: string | null, at: Date) => {
+    const kase = caseId ? await tx.case.findUnique({ where: { id: caseId }, select: { number: true } }) : null;
+    const claimedBy =
+      input.recipient.kind === "person"
+        ? await tx.person.findUnique({ where: { id: input.recipient.personId }, select: { name: true, email: true } })
+        : await tx.person.findFirst({ where: { email: { equals: input.recipient.address ?? input.from, mode: "insensitive" }, kind: "CONTACT" }, select: { name: true, email: true } });
+    await enqueueNotification(tx, {
+      caseId: null,
+      event: "email.held",
+      payload: { heldId: id, caseNumber: kase ? formatCaseNumber(kase.number) : null, from: input.from, subject: input.subject.slice(0, 300), reason, claimed: claimedBy ? `${claimedBy.name} <${claimedBy.email}>` : null },
+      at,
+    });
   };
 
   const result = (outcome: InboundEmailOutcome, reason: string | null, firstDelivery: boolean, extra: Partial<InboundEmailResult> = {}): InboundEmailResult => ({

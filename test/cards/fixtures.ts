@@ -2,7 +2,7 @@ import { DEFAULT_CATALOG } from "../../src/core/catalog.ts";
 import type { CaseView, CommentView } from "../../src/core/cases/presenter.ts";
 import type { EscalationResult } from "../../src/core/cases/customer-actions.ts";
 import * as cards from "../../src/cards/index.ts";
-import { buildEmailPreferenceCard, buildHeldDecision, buildHeldEmailList } from "../../src/cards/email-cards.ts";
+import { buildEmailPreferenceCard, buildHeldDecision, buildHeldEmailAlert, buildHeldEmailList } from "../../src/cards/email-cards.ts";
 import type { Card } from "../../src/cards/index.ts";
 
 /** Sample results shaped exactly as the core returns them, for card tests that need no database. */
@@ -131,6 +131,10 @@ export function allCards(): Record<string, Card> {
       },
     ]),
     "held-email-list-empty": buildHeldEmailList([]),
+    "held-email-triage": buildHeldEmailAlert({
+      heldId: "7b1e2c4a-0d5f-4e2b-9c3a-1f2e3d4c5b6a", caseNumber: "00010042", from: "ada.lovelace@home.example", subject: "Re: [Case 00010042] Captions missing",
+      reason: "Sent from ada.lovelace@home.example, not from the address of the person this reply address was sent to.", claimed: "Ada Lovelace <ada@acme.example>",
+    }),
     "held-email-released": buildHeldDecision({ id: "h1", caseNumber: "00010042", outcome: "COMMENTED", commentId: "c9", author: { personId: "p1", name: "Ada Lovelace" }, problems: [] }),
     "email-preference-saved": buildEmailPreferenceCard({ personId: "p1", name: "Ada Lovelace", email: "ada@acme.example", emailUpdates: "CHAT_ONLY" }, true),
     "escalation-feedback-form": cards.buildEscalationFeedbackForm({ number: "00010042", escalation }),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import * as cards from "../../cards/index.ts";
 import { buildIdentityApprovalCard } from "../../cards/identity-claims.ts";
+import { buildHeldEmailAlert } from "../../cards/email-cards.ts";
 import type { CaseOrigin } from "../../core/cases/schemas.ts";
 import type { FollowedThread } from "../../core/follow/threads.ts";
 import { escalationLabel, eventNotices, serviceLevelNotice, type EventNotice, type NoticeAudience } from "../../cards/notices.ts";
@@ -262,6 +263,12 @@ export function createChatDelivery(core: Core, platform: ChatPlatform, logger: L
     const management = platform.channels.management;
     if (n.event === "sla.weekly_summary") {
       if (management) await once(n, "summary:management", () => platform.postInChannel(management, buildWeeklySummaryCard(n.payload)));
+      return;
+    }
+    // A held email reply: staff decide in triage (src/cards/email-cards.ts), never the case's threads.
+    if (n.event === "email.held") {
+      const triage = platform.channels.triage;
+      if (triage) await once(n, "triage", () => platform.postInChannel(triage, buildHeldEmailAlert(n.payload)));
       return;
     }
     if (!n.caseId) {

@@ -99,6 +99,11 @@ export const NOTIFICATION_PAYLOADS = {
     typed: z.string(),
     contact: z.string().nullish(),
   }),
+  /**
+   * An emailed reply held for staff (src/core/inbound-email.ts): a card with Release and
+   * Discard to the triage channel. About no case's threads: the customer never hears of it.
+   */
+  "email.held": z.object({ heldId: z.string(), caseNumber: z.string().nullable(), from: z.string(), subject: z.string(), reason: z.string().nullable(), claimed: z.string().nullable() }),
   /** Service-level warnings and breaches (src/core/sla): the owner or triage is warned, on-call or management alerted. */
   ...SLA_NOTIFICATION_PAYLOADS,
   /** The satisfaction survey of a closed case (src/core/satisfaction): to its contact, once. */
