@@ -75,7 +75,7 @@ describe("Slack delivery, workspace by workspace", () => {
     expect((await noteOf(laterLimited.id)).deliveredAt).not.toBeNull();
   });
 
-  it("a workspace's token is remembered for 15 s, not read per post, and forgotten at once when the installation changes here", async () => {
+  it("a workspace's token is remembered for 15 s, not read per post, and forgotten at once when the installation changes here or Slack refuses it", async () => {
     clock.advance(60_000);
     await commentWaiting("TCUST", "CMEM1");
     await s.t.app.worker!.runOnce();
@@ -92,6 +92,14 @@ describe("Slack delivery, workspace by workspace", () => {
     await commentWaiting("TCUST", "CMEM3");
     await s.t.app.worker!.runOnce();
     expect(s.recorder.tokensTo("chat.postMessage", "CMEM3").at(-1)).toBe("xoxb-customer-token-2"); // asked again
+
+    // Another process refreshes the token and Slack stops taking the remembered one: delivery asks again at once.
+    const sealedAgain = new CredentialVault(KEY).sealText(installationContext("T:TCUST"), JSON.stringify({ team: { id: "TCUST" }, user: { id: "UADMIN" }, bot: { token: "xoxb-customer-token-2b" } }));
+    await s.t.app.db.prisma.slackInstallation.update({ where: { installKey: "T:TCUST" }, data: { secretsSealed: sealedAgain } });
+    s.recorder.revoked.add("xoxb-customer-token-2");
+    await commentWaiting("TCUST", "CMEM3B");
+    await s.t.app.worker!.runOnce();
+    expect(s.recorder.tokensTo("chat.postMessage", "CMEM3B")).toEqual(["xoxb-customer-token-2", "xoxb-customer-token-2b"]);
 
     // A re-install in this process is used at once, and so is an uninstall.
     await s.install({ teamId: "TCUST", token: "xoxb-customer-token-3" });

@@ -12,6 +12,8 @@ export class SlackTokenRecorder {
   readonly divert = new Map<string, string>();
   /** token -> Retry-After seconds: every call with that token is answered 429, as Slack limits one workspace. */
   readonly limited = new Map<string, number>();
+  /** Tokens Slack no longer takes: every call with one is answered invalid_auth. */
+  readonly revoked = new Set<string>();
   #server?: Server;
 
   constructor(readonly targetApiUrl: string) {}
@@ -47,6 +49,11 @@ export class SlackTokenRecorder {
         }
         this.calls.push({ method, authorization: req.headers.authorization, channel });
         const retryAfter = this.limited.get(req.headers.authorization?.replace(/^Bearer /, "") ?? "");
+        if (this.revoked.has(req.headers.authorization?.replace(/^Bearer /, "") ?? "")) {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ ok: false, error: "invalid_auth" }));
+          return;
+        }
         if (retryAfter !== undefined) {
           res.writeHead(429, { "content-type": "application/json", "retry-after": String(retryAfter) });
           res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
