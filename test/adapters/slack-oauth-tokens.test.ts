@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandBody, sendToSlackEndpoint } from "../support/slack-requests.ts";
+import { blockAction, commandBody, eventBody, sendToSlackEndpoint, viewSubmission } from "../support/slack-requests.ts";
 import { CUSTOMER_TOKEN, startTwoWorkspaces, VENDOR_TOKEN, type TwoWorkspaces } from "../support/two-workspaces.ts";
 import { operator } from "../support/world.ts";
 
@@ -65,5 +65,18 @@ describe("each Slack workspace answered with its own token", () => {
     expect(res.text).not.toContain("Something went wrong");
     await new Promise((r) => setTimeout(r, 300));
     expect(recorder.calls.slice(before).map((c) => c.authorization)).not.toContain(`Bearer ${CUSTOMER_TOKEN}`);
+  });
+
+  it("after the uninstall, a click, a form and an event from that workspace are answered 200, never a 5xx; the form is told why", async () => {
+    const endpoint = t.url("/slack/events");
+    const click = await sendToSlackEndpoint(endpoint, blockAction({ user: "UALAN", actionId: "case.open", value: "00010001", channel: "CCUST", team: "TCUST" }), FORM);
+    expect(click.status).toBe(200);
+    const view = { id: "V1", callback_id: "case.new", private_metadata: "{}", blocks: [] };
+    const form = await sendToSlackEndpoint(endpoint, viewSubmission({ user: "UALAN", team: "TCUST", view, values: { subject: "Typed before the uninstall" } }), FORM);
+    expect(form.status).toBe(200);
+    expect(form.text).toContain("carebot was removed from this Slack workspace"); // pushed over the form: Back returns to what was typed
+    expect(form.text).toContain('"response_action":"push"');
+    const event = eventBody({ type: "message", channel: "CCUST", user: "UALAN", text: "anyone there?", ts: "1700000900.000100", channel_type: "channel" }, "EvRemoved1", "TCUST");
+    expect((await sendToSlackEndpoint(endpoint, event, "application/json")).status).toBe(200);
   });
 });

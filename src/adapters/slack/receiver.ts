@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { z } from "zod";
 import * as cards from "../../cards/index.ts";
+import { CaseError } from "../../core/errors.ts";
 import type { Logger } from "../../logger.ts";
 import { HttpRefusal, readBody, sendJson } from "../http/server.ts";
 import { errorCard } from "../shared/error-card.ts";
@@ -270,11 +271,24 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackReceive
 
   /** What a rate-limited request is told: a command politely, an interaction nothing, an event "not stored, retry later". */
   function rateLimited(request: Extract<SlackRequest, { who: Who }>, retryAfterSeconds: number): Answer {
-    if (request.kind === "command") return { status: 200, body: { response_type: "ephemeral", text: RATE_LIMITED_MESSAGE } };
     if (request.kind === "event") return { status: 429, headers: { "retry-after": String(retryAfterSeconds) }, body: { error: RATE_LIMITED_MESSAGE } };
-    if (request.type === "view_submission") {
+    return told(request, "One moment", RATE_LIMITED_MESSAGE);
+  }
+
+  /**
+   * A request refused before any listener could act for it (authorize's CaseError: a
+   * workspace that removed carebot): not our failure and not worth a retry, so 200, with
+   * the reason where Slack shows one without a token (a command's answer, a form's pushed view).
+   */
+  function refused(request: Extract<SlackRequest, { who: Who }>, error: CaseError): Answer {
+    return request.kind === "event" ? { status: 200 } : told(request, "Not available", error.message);
+  }
+
+  function told(request: Extract<SlackRequest, { who: Who }>, title: string, text: string): Answer {
+    if (request.kind === "command") return { status: 200, body: { response_type: "ephemeral", text } };
+    if (request.kind === "interaction" && request.type === "view_submission") {
       // Pushed over the form, so closing it returns to what the user typed. @link https://docs.slack.dev/surfaces/modals#push_response
-      const view = { type: "modal", title: { type: "plain_text", text: "One moment" }, close: { type: "plain_text", text: "Back" }, blocks: [{ type: "section", text: { type: "plain_text", text: RATE_LIMITED_MESSAGE } }] };
+      const view = { type: "modal", title: { type: "plain_text", text: title }, close: { type: "plain_text", text: "Back" }, blocks: [{ type: "section", text: { type: "plain_text", text } }] };
       return { status: 200, body: { response_action: "push", view } };
     }
     return { status: 200 };
@@ -327,6 +341,9 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackReceive
         log.warn({ kind: request.kind, team: request.who.tenant, user: request.who.user }, "a replayed Slack request was answered and ignored");
       } else if (answered) {
         log.error({ err: error, reference: randomUUID(), kind: request.kind }, "a Slack listener failed after its request was answered");
+      } else if (error instanceof CaseError && !acked) {
+        log.warn({ kind: request.kind, team: request.who.tenant, user: request.who.user, code: error.code }, "a Slack request was refused before any listener ran");
+        answer(refused(request, error));
       } else if (request.kind === "command") {
         const m = cards.renderSlackMessage(errorCard(error, log).card);
         answer({ status: 200, body: { response_type: "ephemeral", text: m.text, blocks: m.blocks } });
