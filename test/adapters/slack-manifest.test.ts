@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { loadSlackOAuthConfig } from "../../src/adapters/slack/oauth-config.ts";
 
 const manifest = JSON.parse(readFileSync(new URL("../../manifest/slack/manifest.json", import.meta.url), "utf8"));
 const docs = readFileSync(new URL("../../docs/slack.md", import.meta.url), "utf8");
@@ -19,5 +20,9 @@ describe("the Slack app manifest", () => {
   it("asks for exactly the scopes the docs justify, one feature each", () => {
     const documented = [...docs.matchAll(/^\| `([a-z_:.]+)` \| .+ \|$/gm)].map((m) => m[1]).filter((s) => /[:]|^commands$/.test(s!));
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(documented.sort());
+  });
+
+  it("installs through OAuth ask for the same bot scopes as the manifest (a scope missing there silently loses a feature in customers' workspaces)", () => {
+    expect(loadSlackOAuthConfig({}).scopes).toEqual(manifest.oauth_config.scopes.bot);
   });
 });

@@ -18,7 +18,7 @@ export const slackOAuthEnvSchema = z.object({
   /** The public address of this server (https://support.example.com): the install page, the OAuth redirect and links the bot sends are built on it. */
   PUBLIC_BASE_URL: z.string().url().optional(),
   /** Bot scopes asked for at install, comma-separated (default: the manifest's, manifest/slack/manifest.json). */
-  SLACK_OAUTH_SCOPES: z.string().default("commands,chat:write,users:read,users:read.email,channels:history,groups:history,im:history,mpim:history,files:read"),
+  SLACK_OAUTH_SCOPES: z.string().default("commands,chat:write,users:read,users:read.email,channels:history,groups:history,im:history,mpim:history,app_mentions:read,files:read"),
   /** Where browsers are sent to approve an install (Slack's; tests point it at a local page). */
   SLACK_OAUTH_AUTHORIZE_URL: z.string().url().default("https://slack.com/oauth/v2/authorize"),
 });
