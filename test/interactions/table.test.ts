@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Block, Card, CardAction } from "../../src/cards/index.ts";
 import { ACTION_IDS, escalationOffer, FORM_IDS, forms, infoForm, newCaseOffer, reopenOffer, type ActionId, type FormId } from "../../src/interactions/index.ts";
+import { buildIdentityApprovalCard } from "../../src/cards/identity-claims.ts";
 import { buildSatisfactionCommentForm, buildSatisfactionSurvey } from "../../src/cards/satisfaction.ts";
 import { allCards } from "../cards/fixtures.ts";
 
@@ -26,6 +27,8 @@ function everyCard(): Card[] {
     // The satisfaction survey's cards (issue 15): not yet in the fixtures' goldens and screens; test/cards/satisfaction-cards.test.ts renders them.
     buildSatisfactionSurvey({ number: "00010042", subject: "Captions drift" }),
     buildSatisfactionCommentForm("00010042", 4),
+    // The triage card asking staff to confirm a support channel's member (issue 13): not yet in the fixtures' goldens either.
+    buildIdentityApprovalCard({ claimId: "c1", platform: "slack", tenantId: "TCUST", userId: "UGUEST", channelId: "CSHARED", account: "Acme Media", contact: "Alan Acme", typed: "Alan Acme" }),
   ];
 }
 
