@@ -6,6 +6,7 @@ import { workspaceTokens } from "../adapters/slack/workspace-tokens.ts";
 import { createSlackFileFetcher } from "../adapters/slack/files.ts";
 import { createTeamsCloudAdapter } from "../adapters/teams/app.ts";
 import { createTeamsDelivery } from "../adapters/teams/delivery.ts";
+import { createTeamsFileFetcher } from "../adapters/teams/file-fetcher.ts";
 import { slackEnabled, slackFileHosts, teamsEnabled, type Config } from "../config.ts";
 import type { Core } from "../core/index.ts";
 import type { DeliveryChannel } from "../core/notify/delivery-port.ts";
@@ -61,7 +62,10 @@ export function deliveryChannels(config: Config, core: Core, logger: Logger): De
     refreshSlackTokens(config, core, logger);
   }
   if (teamsEnabled(config)) {
-    channels.push(createTeamsDelivery({ core, adapter: createTeamsCloudAdapter(config), botAppId: config.TEAMS_APP_ID ?? "", config, logger }));
+    const adapter = createTeamsCloudAdapter(config);
+    // Files sent in personal chat first: fetched and attached, so the Teams channel's cards then show them.
+    channels.push(createTeamsFileFetcher({ core, adapter, botAppId: config.TEAMS_APP_ID ?? "", config, logger }));
+    channels.push(createTeamsDelivery({ core, adapter, botAppId: config.TEAMS_APP_ID ?? "", config, logger }));
   }
   if (config.SMTP_URL) {
     channels.push(createEmailDelivery({ core, smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, logger, replies: emailReplies() }));

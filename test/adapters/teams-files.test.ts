@@ -1,8 +1,11 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpServer, type HttpServer } from "../../src/adapters/http/server.ts";
+import { startDelivery } from "../../src/app.ts";
+import { systemClock } from "../../src/core/clock.ts";
 import type { Ctx } from "../../src/core/index.ts";
+import { deliveryChannels } from "../../src/delivery/channels.ts";
 import { fileLink } from "../../src/files/file-links.ts";
 import { routeFiles } from "../../src/files/route.ts";
 // @ts-expect-error: a plain .mjs script without types
@@ -16,16 +19,24 @@ import { startTestApp, type TestApp } from "../support/test-app.ts";
 import { buildWorld, filing, operator, type World } from "../support/world.ts";
 
 /**
- * Files Teams users send reach the case: in a personal chat the bot downloads the file
- * Teams put in the sender's OneDrive (only from a trusted host, within the size limit)
- * and attaches it to the case the message names or the one the sender last opened; in a
- * channel thread that follows a case, a shared file is recorded by its name and
- * SharePoint link. Everything goes through /api/messages as Teams sends it.
+ * Files Teams users send reach the case: in a personal chat the message is stored as a
+ * reply and the file recorded in the outbox before Teams gets its answer; the delivery
+ * worker then downloads the file Teams put in the sender's OneDrive (only from a trusted
+ * host, within the size limit) and attaches it to the case the message names or the one
+ * the sender last opened; in a channel thread that follows a case, a shared file is
+ * recorded by its name and SharePoint link. Everything goes through /api/messages as
+ * Teams sends it; the worker runs when the test says (app.worker.runOnce()).
  * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/bots-filesv4
  */
 const ada: TeamsUser = { id: "29:ada", aadObjectId: "aad-ada", name: "Ada Acme" };
 const alan: TeamsUser = { id: "29:alan", aadObjectId: "aad-alan", name: "Alan Acme" };
 const MB = 1024 * 1024;
+
+/** OneDrive's id of a file (a GUID), the same for the same name. */
+function uniqueIdOf(name: string): string {
+  const h = createHash("md5").update(name).digest("hex").toUpperCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
 
 /** A file as Teams attaches it to a personal-chat message (supportsFiles: true). */
 function downloadInfo(name: string, downloadUrl: string) {
@@ -33,7 +44,7 @@ function downloadInfo(name: string, downloadUrl: string) {
     contentType: "application/vnd.microsoft.teams.file.download.info",
     contentUrl: `https://contoso-my.sharepoint.com/personal/ada_contoso_com/Documents/Microsoft%20Teams%20Chat%20Files/${encodeURIComponent(name)}`,
     name,
-    content: { downloadUrl, uniqueId: "1150D938-8870-4044-9F2C-5BBDEBA70C9D", fileType: name.split(".").pop(), etag: "123" },
+    content: { downloadUrl, uniqueId: uniqueIdOf(name), fileType: name.split(".").pop(), etag: "123" },
   };
 }
 
@@ -48,6 +59,9 @@ describe("Teams: files reach the case", () => {
   const sendFile = (user: TeamsUser, text: string, attachments: unknown[], extra: Record<string, unknown> = {}) => ({ ...message(connector.url, user, text), attachments, ...extra });
   const toldTo = (user: TeamsUser, words: string) => connector.waitFor((c: ConnectorCall) => c.conversationId === PERSONAL(user).id && JSON.stringify(c.activity ?? {}).includes(words), 10_000);
   const attachmentsOf = (caseId: string) => t.app.db.prisma.attachment.findMany({ where: { caseId }, orderBy: { createdAt: "asc" } });
+  const fileRequests = (caseId: string) => t.app.db.prisma.notification.findMany({ where: { caseId, event: "case.files_shared" } });
+  /** The delivery worker's turn: it fetches the files the turns recorded. */
+  const deliver = () => t.app.worker!.runOnce();
 
   beforeAll(async () => {
     connector = new FakeBotConnector();
@@ -79,8 +93,12 @@ describe("Teams: files reach the case", () => {
     const activity = sendFile(ada, `reply ${c.number} Here is the player log.`, [downloadInfo("player.log", files.put("player.log", { content: log, contentType: "text/plain" }))]);
     const first = await postActivity(endpoint, activity);
     expect(first.status).toBe(200);
-    // Stored before the turn was answered: the reply, naming what came with it.
+    // Stored before the turn was answered: the reply, naming what came with it, and the file to fetch; nothing fetched yet.
     const comment = await t.app.db.prisma.comment.findFirstOrThrow({ where: { caseId: c.id, body: "Here is the player log." } });
+    expect(await fileRequests(c.id)).toHaveLength(1);
+    expect(files.fetchesOf("player.log")).toBe(0);
+    await toldTo(ada, `Adding to case ${c.number}`);
+    await deliver();
     await toldTo(ada, `Attached to case ${c.number}`);
     const [file] = await attachmentsOf(c.id);
     expect(file).toMatchObject({ name: "player.log", contentType: "text/plain", size: log.length, source: "teams", addedById: w.people.acmeUser.id, commentId: comment.id });
@@ -92,9 +110,29 @@ describe("Teams: files reach the case", () => {
     // Teams delivers the same message again: nothing is stored or fetched twice.
     expect((await postActivity(endpoint, activity)).status).toBe(200);
     await toldTo(ada, `Already on case ${c.number}`);
+    await deliver();
+    expect(await fileRequests(c.id)).toHaveLength(1);
     expect(await t.app.db.prisma.comment.count({ where: { caseId: c.id } })).toBe(1);
     expect(await attachmentsOf(c.id)).toHaveLength(1);
     expect(files.fetchesOf("player.log")).toBe(1);
+  });
+
+  it("the same OneDrive file sent again in another message is attached once", async () => {
+    const c = await newCase("Sent twice");
+    const dump = Buffer.from("core dump\n".repeat(50));
+    const address = files.put("dump.txt", { content: dump, contentType: "text/plain" });
+    await postActivity(endpoint, sendFile(ada, `reply ${c.number} the dump`, [downloadInfo("dump.txt", address)], { id: "dump-first" }));
+    await deliver();
+    await toldTo(ada, `Attached to case ${c.number}`);
+    // A second message (another activity, so another reply) with the very same file: two requests, one file on the case.
+    const before = connector.calls.length;
+    await postActivity(endpoint, sendFile(ada, `reply ${c.number} did you get the dump?`, [downloadInfo("dump.txt", address)], { id: "dump-second" }));
+    await deliver();
+    await connector.waitFor((x: ConnectorCall) => connector.calls.indexOf(x) >= before && JSON.stringify(x.activity ?? {}).includes(`Attached to case ${c.number}`), 10_000);
+    expect(await fileRequests(c.id)).toHaveLength(2);
+    expect(await t.app.db.prisma.comment.count({ where: { caseId: c.id } })).toBe(2);
+    const held = await attachmentsOf(c.id);
+    expect(held.map((f) => [f.name, f.size])).toEqual([["dump.txt", dump.length]]);
   });
 
   it("a file sent on its own goes to the case Ada last opened in the chat", async () => {
@@ -102,6 +140,7 @@ describe("Teams: files reach the case", () => {
     await postActivity(endpoint, message(connector.url, ada, `case ${c.number}`));
     const shot = randomBytes(4096);
     expect((await postActivity(endpoint, sendFile(ada, "", [downloadInfo("captions.png", files.put("captions.png", { content: shot, contentType: "image/png" }))]))).status).toBe(200);
+    await deliver();
     await toldTo(ada, `Attached to case ${c.number}`);
     const [file] = await attachmentsOf(c.id);
     expect(file).toMatchObject({ name: "captions.png", contentType: "image/png", size: 4096, source: "teams" });
@@ -121,12 +160,14 @@ describe("Teams: files reach the case", () => {
     // The same fake server by another name ("localhost" is not a trusted host), and the cloud metadata address.
     const elsewhere = files.put("elsewhere.txt", { content: Buffer.from("not for us") }, "localhost");
     await postActivity(endpoint, sendFile(ada, `reply ${c.number} two files`, [downloadInfo("elsewhere.txt", elsewhere), downloadInfo("metadata.json", "http://169.254.169.254/latest/meta-data/")]));
+    await deliver();
     const told = await toldTo(ada, `Not attached to case ${c.number}`);
     expect(JSON.stringify(told.activity)).toContain("SharePoint or OneDrive");
     expect(files.fetchesOf("elsewhere.txt")).toBe(0);
     expect(await attachmentsOf(c.id)).toEqual([]);
     // A trusted host that redirects off the list is not followed either.
     await postActivity(endpoint, sendFile(ada, `reply ${c.number} a redirect`, [downloadInfo("hop.txt", files.put("hop.txt", { content: Buffer.alloc(0), redirectTo: elsewhere }))]));
+    await deliver();
     await connector.waitFor((x) => JSON.stringify(x.activity ?? {}).includes("hop.txt: it is not stored in SharePoint"), 10_000);
     expect(files.fetchesOf("elsewhere.txt")).toBe(0);
     expect(await attachmentsOf(c.id)).toEqual([]);
@@ -136,9 +177,11 @@ describe("Teams: files reach the case", () => {
     const c = await newCase("Huge recording");
     const big = Buffer.alloc(10 * MB + 1, 7);
     await postActivity(endpoint, sendFile(ada, `reply ${c.number} declared`, [downloadInfo("declared.mp4", files.put("declared.mp4", { content: big }))]));
+    await deliver();
     expect(JSON.stringify((await toldTo(ada, "declared.mp4: files may be at most 10 MB")).activity)).toContain(`Not attached to case ${c.number}`);
     // Chunked, with no Content-Length: stopped while streaming.
     await postActivity(endpoint, sendFile(ada, `reply ${c.number} streamed`, [downloadInfo("streamed.mp4", files.put("streamed.mp4", { content: big, chunked: true }))]));
+    await deliver();
     await toldTo(ada, "streamed.mp4: files may be at most 10 MB");
     expect(await attachmentsOf(c.id)).toEqual([]);
     // The replies themselves were stored: what Ada wrote is not lost with the file.
@@ -191,6 +234,7 @@ describe("Teams: files reach the case", () => {
       const c = await newCase("Link check");
       const content = Buffer.from("only for Acme\n");
       await postActivity(endpoint, sendFile(ada, `reply ${c.number} the config`, [downloadInfo("config.txt", files.put("config.txt", { content, contentType: "text/plain" }))]));
+      await deliver();
       await toldTo(ada, `Attached to case ${c.number}`);
       const [file] = await attachmentsOf(c.id);
       const link = (personId: string) => fileLink({ base: `http://127.0.0.1:${http.port}`, keys, attachmentId: file!.id, personId, now: new Date() });
@@ -254,8 +298,9 @@ describe("Teams with app credentials: signed activities, and the bot's token onl
     };
     const res = await postActivity(endpoint, activity, { authorization: `Bearer ${openid.token({ audience: APP_ID, serviceUrl: host.url })}` });
     expect(res.status).toBe(200);
+    await t.app.worker!.runOnce();
     await connector.waitFor((x) => JSON.stringify(x.activity ?? {}).includes(`Attached to case ${c.number}`), 10_000);
-    // Every message to the connector (the turn's answer, and the one after the download) went with the bot's token.
+    // Every message to the connector (the turn's answer, and the worker's after the download) went with the bot's token.
     const posts = host.requests.filter((r) => r.path.startsWith("/v3/conversations"));
     expect(posts.length).toBeGreaterThanOrEqual(2);
     expect(posts.every((r) => r.authorization === `Bearer ${BOT_TOKEN}`)).toBe(true);
@@ -275,8 +320,59 @@ describe("Teams with app credentials: signed activities, and the bot's token onl
     const before = host.requests.length;
     const activity = { ...message(host.url, ada, `reply ${c.number} pasted`), attachments: [{ contentType: "image/png", contentUrl: "https://us-api.asm.skype.com/v1/objects/0-eus-d7-abc/views/imgo" }] };
     expect((await postActivity(endpoint, activity, { authorization: `Bearer ${openid.token({ audience: APP_ID, serviceUrl: host.url })}` })).status).toBe(200);
+    await t.app.worker!.runOnce();
     await connector.waitFor((x) => JSON.stringify(x.activity ?? {}).includes(`Not attached to case ${c.number}`), 10_000);
     expect(host.requests.slice(before).filter((r) => !r.path.startsWith("/v3/conversations"))).toEqual([]);
     expect(await t.app.db.prisma.attachment.count({ where: { caseId: c.id } })).toBe(0);
+  });
+});
+
+describe("Teams: a file sent in personal chat survives the server stopping right after Teams got its answer", () => {
+  let connector: FakeBotConnector;
+  let files: FakeFileHost;
+  let t: TestApp;
+  let w: World;
+
+  beforeAll(async () => {
+    connector = new FakeBotConnector();
+    files = new FakeFileHost();
+    await Promise.all([connector.start(), files.start()]);
+    t = await startTestApp({ TEAMS_LOCAL: "on", TEAMS_FILE_HOSTS: "127.0.0.1" });
+    w = await buildWorld(t.app.core);
+    await t.app.core.directory.linkIdentity(operator, { personId: w.people.acmeUser.id, platform: "teams", tenantId: TENANT, userId: ada.aadObjectId });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all([connector?.stop(), files?.stop()]);
+  });
+
+  it("the file to fetch is an outbox row before the 200; a worker that never saw the turn fetches and attaches it", async () => {
+    const adaCtx: Ctx = { actor: { personId: w.people.acmeUser.id }, source: "cli" };
+    const { case: c } = await t.app.core.cases.file(adaCtx, filing(w.accounts.acme.id, { subject: "Stopped mid-way" }));
+    const trace = Buffer.from("trace id 42\n".repeat(100));
+    const address = files.put("trace.txt", { content: trace, contentType: "text/plain" });
+    const res = await postActivity(t.url("/api/messages"), { ...message(connector.url, ada, `reply ${c.number} the trace`), attachments: [downloadInfo("trace.txt", address)] });
+    expect(res.status).toBe(200);
+
+    // When Teams has its answer, the request is in the database, with where the bytes are; nothing was downloaded.
+    const [row] = await t.app.db.prisma.notification.findMany({ where: { caseId: c.id, event: "case.files_shared" } });
+    expect(row).toMatchObject({ status: "PENDING" });
+    expect(row!.payload).toMatchObject({ number: c.number, from: { platform: "teams", tenantId: TENANT, userId: ada.aadObjectId }, files: [{ name: "trace.txt", url: address, inline: false }] });
+    expect(files.fetchesOf("trace.txt")).toBe(0);
+
+    // The server that answered stops taking requests; the server's own worker never runs.
+    await t.app.http.drain(1000);
+    // A delivery worker of its own (as `npm run worker` builds it: channels from config, on the same database) does the download.
+    const worker = startDelivery({ config: t.app.config, db: t.app.db, core: t.app.core, logger: t.app.logger, clock: systemClock, channels: deliveryChannels(t.app.config, t.app.core, t.app.logger), manual: true });
+    try {
+      await worker.runOnce();
+    } finally {
+      await worker.stop();
+    }
+    await connector.waitFor((x: ConnectorCall) => x.conversationId === PERSONAL(ada).id && JSON.stringify(x.activity ?? {}).includes(`Attached to case ${c.number}`), 10_000);
+    const held = await t.app.db.prisma.attachment.findMany({ where: { caseId: c.id } });
+    expect(held.map((f) => [f.name, f.size, f.source])).toEqual([["trace.txt", trace.length, "teams"]]);
+    expect((await t.app.db.prisma.notification.findUniqueOrThrow({ where: { id: row!.id } })).status).toBe("DELIVERED");
+    expect(files.fetchesOf("trace.txt")).toBe(1);
   });
 });

@@ -1,12 +1,12 @@
-import { TurnContext, type Activity, type ConversationReference } from "botbuilder";
+import { createHash } from "node:crypto";
+import type { Activity, TurnContext } from "botbuilder";
 import { z } from "zod";
 import * as cards from "../../cards/index.ts";
-import { attachmentProblem, type NewAttachment } from "../../core/attachments/attachments.ts";
+import { attachmentProblem } from "../../core/attachments/attachments.ts";
 import { isRetryable, toCaseError } from "../../core/errors.ts";
-import type { Ctx } from "../../core/index.ts";
 import { reopenOffer } from "../../interactions/index.ts";
-import { downloadFile, fileUrlProblem, type FileHostPolicy } from "./file-download.ts";
-import { teamsCtx } from "./identity.ts";
+import { fileUrlProblem, type FileHostPolicy } from "./file-download.ts";
+import { teamsCtx, teamsUser } from "./identity.ts";
 import { attachment } from "./teams-cards.ts";
 import type { TeamsDeps } from "./turn.ts";
 
@@ -18,7 +18,8 @@ import type { TeamsDeps } from "./turn.ts";
  * `content.downloadUrl` is a short-lived, pre-authenticated link to its bytes (only with
  * `supportsFiles: true` in the manifest). An image pasted into the message comes as an
  * `image/*` attachment whose `contentUrl` is on the Bot Connector and needs the bot's token.
- * Both are fetched (file-download.ts: trusted hosts, byte limit) and attached to the case.
+ * Both are recorded with the reply and fetched after the turn by file-fetcher.ts
+ * (file-download.ts: trusted hosts, byte limit), then attached to the case.
  * @link https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/bots-filesv4
  *
  * Channels: the Teams bot APIs carry no file content there; what a channel message may
@@ -45,10 +46,18 @@ const sharedFileSchema = z.object({ contentType: z.string(), name: z.string().mi
 
 /** A file sent in personal chat, before it is fetched. */
 export interface SentFile {
+  /** Which file this is, the same however often it is sent: OneDrive's uniqueId, or a digest of an inline image's address. */
+  id: string;
   name: string;
   address: string;
+  contentType?: string;
   /** An inline image: on the Bot Connector, fetched with the bot's token. */
   inline: boolean;
+}
+
+/** A file's id for the outbox and for `teams:<id>` on the case: short ids as they are, anything else (an address) as a digest. */
+function idOf(kind: "file" | "url", value: string): string {
+  return kind === "file" && /^[A-Za-z0-9{}-]{1,100}$/.test(value) ? value.toLowerCase() : `${kind}-${createHash("sha256").update(value).digest("hex").slice(0, 40)}`;
 }
 
 /** The files of a personal-chat message: OneDrive uploads and inline images. */
@@ -58,13 +67,24 @@ export function sentFiles(activity: Pick<Activity, "attachments">): SentFile[] {
     const upload = downloadInfoSchema.safeParse(raw);
     if (upload.success) {
       const { name, content } = upload.data;
-      files.push({ name: name || `${content.uniqueId ?? "file"}${content.fileType ? `.${content.fileType}` : ""}`, address: content.downloadUrl, inline: false });
+      files.push({
+        id: content.uniqueId ? idOf("file", content.uniqueId) : idOf("url", content.downloadUrl),
+        name: name || `${content.uniqueId ?? "file"}${content.fileType ? `.${content.fileType}` : ""}`,
+        address: content.downloadUrl,
+        inline: false,
+      });
       continue;
     }
     const image = inlineImageSchema.safeParse(raw);
     if (image.success) {
       const ext = image.data.contentType.split("/")[1]?.replace(/[^a-z0-9]/gi, "") || "png";
-      files.push({ name: image.data.name || `image-${files.length + 1}.${ext === "*" ? "png" : ext}`, address: image.data.contentUrl, inline: true });
+      files.push({
+        id: idOf("url", image.data.contentUrl),
+        name: image.data.name || `image-${files.length + 1}.${ext === "*" ? "png" : ext}`,
+        address: image.data.contentUrl,
+        contentType: image.data.contentType.toLowerCase(),
+        inline: true,
+      });
     }
   }
   return files;
@@ -106,17 +126,15 @@ export function namedCase(text: string): { number?: string; rest: string } {
   return match ? { number: match[1], rest: match[2]!.trim() } : { rest: text };
 }
 
-/** Files being fetched, by the reply they came with: a redelivery meanwhile does not fetch them again. */
-const inFlight = new Set<string>();
-
 /**
  * A personal-chat message with files: the message becomes a reply on the case (its text,
- * or a line naming the files), stored before the turn is answered, and keyed by the
- * activity, so Teams' redelivery stores it once. The bytes are fetched after the turn is
- * answered: a OneDrive download of several megabytes can outlast the 10-15 s Teams gives
- * a turn before it times out and delivers the activity again, and an acknowledgement
- * must mean stored. What was sent is stored first (the reply names each file); the files
- * then join that reply, and the sender is told the outcome either way.
+ * or a line naming the files), keyed by the activity so Teams' redelivery stores it once,
+ * and the files to fetch are recorded in the outbox (core.email.attachments.request), both
+ * before the turn is answered. The bytes are fetched after the answer by the Teams file
+ * channel (file-fetcher.ts), in whichever process delivers: a OneDrive download of several
+ * megabytes can outlast the 10-15 s Teams gives a turn before it delivers the activity
+ * again, an acknowledgement must mean stored, and a process that stops after answering
+ * must lose nothing. The sender is told the outcome when the files are fetched.
  */
 export async function receivePersonalFiles(deps: TeamsDeps, context: TurnContext, text: string, deliveryId: string | undefined, mayWrite: boolean): Promise<void> {
   const files = sentFiles(context.activity);
@@ -144,96 +162,24 @@ export async function receivePersonalFiles(deps: TeamsDeps, context: TurnContext
     const names = files.map((f) => f.name).join(", ");
     const result = await deps.core.cases.comment(ctx, ref, { body: named.rest || `Sent ${files.length === 1 ? "a file" : "files"} in Teams: ${names}`, externalId: deliveryId });
     caseNumber = result.case.number;
-    const commentId = result.comment.id;
-    // A redelivery of a message whose files already joined its reply changes nothing.
-    const held = await attachments.list(ctx, result.case.id);
-    if (held.some((f) => f.commentId === commentId) || inFlight.has(commentId)) {
+    const { tenantId, userId } = teamsUser(context);
+    const asked = await attachments.request(ctx, result.case.id, {
+      commentId: result.comment.id,
+      from: { platform: "teams", tenantId, userId },
+      files: files.map((f) => ({ id: f.id, name: f.name, url: f.address, contentType: f.contentType, inline: f.inline })),
+      serviceUrl: context.activity.serviceUrl,
+    });
+    // A redelivery of a message whose files were already asked for changes nothing.
+    if (!asked.requested) {
       await say(context, cards.buildConfirmation(`Already on case ${caseNumber}`, names));
       return;
     }
     await say(context, cards.buildConfirmation(`Adding to case ${caseNumber}`, `${names}: you will see a message here when ${files.length === 1 ? "it is" : "they are"} attached.`));
-    inFlight.add(commentId);
-    const later = {
-      adapter: context.adapter,
-      identity: context.turnState.get(context.adapter.BotIdentityKey),
-      reference: TurnContext.getConversationReference(context.activity),
-      token: inlineImageToken(context),
-      serviceOrigin: originOf(context.activity.serviceUrl),
-    };
-    void attachAfterTurn(deps, ctx, { caseId: result.case.id, caseNumber, commentId, files }, later).finally(() => inFlight.delete(commentId));
   } catch (error) {
     const failure = toCaseError(error);
     if (mayWrite && isRetryable(failure.code)) throw error;
     await say(context, failure.code === "REOPEN_WINDOW_PASSED" && caseNumber ? reopenOffer(failure.message, caseNumber) : deps.interactions.refused(error).card);
   }
-}
-
-interface AfterTurn {
-  adapter: TurnContext["adapter"];
-  identity: unknown;
-  reference: Partial<ConversationReference>;
-  token: () => Promise<string | undefined>;
-  serviceOrigin: string | undefined;
-}
-
-/** Fetches the files, attaches them to the reply they came with, and tells the sender. Never throws: it runs after the turn. */
-async function attachAfterTurn(
-  deps: TeamsDeps,
-  ctx: Ctx,
-  job: { caseId: string; caseNumber: string; commentId: string; files: SentFile[] },
-  later: AfterTurn,
-): Promise<void> {
-  const attachments = deps.core.email.attachments;
-  const maxBytes = attachments.limits.maxBytes;
-  const fetched: NewAttachment[] = [];
-  const problems: string[] = [];
-  try {
-    for (const file of job.files) {
-      const tooLarge = `files may be at most ${Math.floor(maxBytes / (1024 * 1024))} MB`;
-      // Inline images live on the Bot Connector this activity came from (its serviceUrl, already checked by the route); only there does the bot's token go.
-      const onConnector = file.inline && later.serviceOrigin !== undefined && originOf(file.address) === later.serviceOrigin;
-      const token = onConnector ? await later.token() : undefined;
-      const got = await downloadFile(deps.fileHosts, file.address, { maxBytes, tooLarge, authorization: token ? `Bearer ${token}` : undefined, trusted: onConnector ? (hop) => originOf(hop) === later.serviceOrigin : undefined });
-      if (got.ok) fetched.push({ name: file.name, contentType: got.contentType, content: got.content });
-      else problems.push(`${file.name}: ${got.problem}.`);
-    }
-    if (problems.length) deps.logger.warn({ case: job.caseNumber, refused: problems.length }, "teams files not attached");
-    let added: string[] = [];
-    if (fetched.length) {
-      try {
-        added = (await attachments.add(ctx, job.caseId, fetched, { commentId: job.commentId })).map((f) => f.name);
-      } catch (error) {
-        problems.push(toCaseError(error).message);
-      }
-    }
-    const card = added.length
-      ? cards.buildConfirmation(`Attached to case ${job.caseNumber}`, [added.join(", "), ...problems.map((p) => `Not attached: ${p}`)].join("\n"))
-      : cards.buildNotice({ tone: "warning", title: `Not attached to case ${job.caseNumber}`, text: problems.join("\n") || "Nothing arrived." });
-    // The turn's own validated identity (CloudAdapter keeps it under BotIdentityKey) sends the answer, as the turn's reply would have.
-    await later.adapter.continueConversationAsync((later.identity ?? "") as string, later.reference, async (turn) => {
-      await say(turn, card);
-    });
-  } catch (error) {
-    deps.logger.error({ err: error, case: job.caseNumber }, "teams files: attaching after the turn failed");
-  }
-}
-
-function originOf(address: string | undefined): string | undefined {
-  try {
-    return address ? new URL(address).origin : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The bot's own access token, for an inline image on the Bot Connector; none in local
- * mode (no app id, and the local connector asks for none).
- */
-function inlineImageToken(context: TurnContext): () => Promise<string | undefined> {
-  const client = context.turnState.get(context.adapter.ConnectorClientKey) as { credentials?: { appId?: string; getToken?: () => Promise<string> } } | undefined;
-  const credentials = client?.credentials;
-  return async () => (credentials?.appId && credentials.getToken ? credentials.getToken() : undefined);
 }
 
 function say(context: TurnContext, card: cards.Card) {

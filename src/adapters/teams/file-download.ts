@@ -55,8 +55,12 @@ export function fileUrlProblem(policy: FileHostPolicy, raw: unknown): string | u
   return refused;
 }
 
-/** What a download gave: the bytes, or why there are none (the sender's words). */
-export type Downloaded = { ok: true; content: Buffer; contentType: string | null } | { ok: false; problem: string };
+/**
+ * What a download gave: the bytes, or why there are none (the sender's words).
+ * `retryable`: the host failed or was slow (a 5xx, a 429, a timeout, a dropped connection),
+ * so trying again later may work; a refused host, a file too large or a 4xx will not.
+ */
+export type Downloaded = { ok: true; content: Buffer; contentType: string | null } | { ok: false; problem: string; retryable?: boolean };
 
 const MAX_REDIRECTS = 3;
 
@@ -86,7 +90,7 @@ export async function downloadFile(
       }
       if (!response.ok) {
         await response.body?.cancel();
-        return { ok: false, problem: `the download failed (HTTP ${response.status}); send the file again` };
+        return { ok: false, problem: `the download failed (HTTP ${response.status}); send the file again`, retryable: response.status >= 500 || response.status === 429 };
       }
       const declared = Number(response.headers.get("content-length") ?? "NaN");
       if (Number.isFinite(declared) && declared > options.maxBytes) {
@@ -114,6 +118,6 @@ export async function downloadFile(
     return { ok: false, problem: "the download was redirected too many times" };
   } catch (error) {
     const name = (error as { name?: string }).name;
-    return { ok: false, problem: name === "TimeoutError" || name === "AbortError" ? "the download took too long; send the file again" : "the download failed; send the file again" };
+    return { ok: false, retryable: true, problem: name === "TimeoutError" || name === "AbortError" ? "the download took too long; send the file again" : "the download failed; send the file again" };
   }
 }

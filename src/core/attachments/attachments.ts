@@ -46,6 +46,11 @@ export interface SharedFile {
   name?: string | null;
   /** What the platform declares; checked again against the bytes when they arrive. */
   size?: number | null;
+  /** Where the bytes are, when the platform sent a link rather than an id to look up (Teams). */
+  url?: string | null;
+  contentType?: string | null;
+  /** A Teams inline image: on the Bot Connector of `FilesToFetch.serviceUrl`. */
+  inline?: boolean | null;
 }
 
 /** Files to fetch from a chat platform and attach (issue 14): see `request`. */
@@ -55,6 +60,8 @@ export interface FilesToFetch {
   files: SharedFile[];
   /** Where to tell the sender about a file that is refused when it arrives. */
   thread?: { channelId: string; threadId: string } | null;
+  /** The Teams Bot Connector the message came from (inline images live there). */
+  serviceUrl?: string | null;
 }
 
 const metaSchema = z.object({
@@ -241,8 +248,10 @@ export function createAttachments(deps: CoreDeps, options: { store?: FileStore; 
             key,
             commentId: input.commentId ?? null,
             from: input.from,
-            files: input.files.map((f) => ({ id: f.id, name: f.name ?? null })),
+            // A link and type only when the platform gave one (Teams): Slack's payloads stay as they were.
+            files: input.files.map((f) => ({ id: f.id, name: f.name ?? null, ...(f.url ? { url: f.url, contentType: f.contentType ?? null, inline: f.inline ?? false } : {}) })),
             thread: input.thread ?? null,
+            ...(input.serviceUrl ? { serviceUrl: input.serviceUrl } : {}),
           },
           at: now,
         });

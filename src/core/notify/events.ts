@@ -72,15 +72,24 @@ export const NOTIFICATION_PAYLOADS = {
    * never waits for a download and a crash loses nothing; the platform's file channel
    * fetches them with the workspace's token and attaches them (src/adapters/slack/files.ts).
    * `key` makes asking twice (a redelivered event) one notification; `thread` is where the
-   * sender is told about a refused file.
+   * sender is told about a refused file. A Teams file (src/adapters/teams/file-fetcher.ts)
+   * also carries where its bytes are: `url`, the short-lived download link Teams sent
+   * (a pre-authenticated OneDrive link, or an inline image on the Bot Connector, `inline`,
+   * whose `serviceUrl` the message came from); Slack's are found by id (files.info).
+   * The one exception to "never credentials": a OneDrive link authorises its own download
+   * for a short while, and only the outbox row can carry it from the turn to the fetch.
    */
   "case.files_shared": z.object({
     ...caseRef,
     key: z.string().max(2000),
     commentId: z.string().nullish(),
     from: z.object({ platform: z.enum(["slack", "teams"]), tenantId: z.string(), userId: z.string() }),
-    files: z.array(z.object({ id: z.string().max(255), name: z.string().max(1000).nullish() })).min(1).max(50),
+    files: z
+      .array(z.object({ id: z.string().max(255), name: z.string().max(1000).nullish(), url: z.string().max(4000).nullish(), contentType: z.string().max(255).nullish(), inline: z.boolean().nullish() }))
+      .min(1)
+      .max(50),
     thread: z.object({ channelId: z.string(), threadId: z.string() }).nullish(),
+    serviceUrl: z.string().max(2000).nullish(),
   }),
   /**
    * About no case (issue 13, src/core/accounts/identity-claims.ts): a one-time code to email
