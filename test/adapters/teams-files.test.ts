@@ -135,6 +135,25 @@ describe("Teams: files reach the case", () => {
     expect(held.map((f) => [f.name, f.size])).toEqual([["dump.txt", dump.length]]);
   });
 
+  it("when OneDrive fails for a moment the outbox tries again later, and Ada hears only the outcome", async () => {
+    const c = await newCase("OneDrive hiccup");
+    const notes = Buffer.from("release notes\n");
+    await postActivity(endpoint, sendFile(ada, `reply ${c.number} notes`, [downloadInfo("notes.txt", files.put("notes.txt", { content: notes, contentType: "text/plain", failFirst: 1 }))]));
+    await deliver();
+    // The 503 is not Ada's problem: nothing attached, nothing told, the request waits for another attempt.
+    const [row] = await fileRequests(c.id);
+    expect(row).toMatchObject({ status: "PENDING", attempts: 1 });
+    expect(row!.lastError).toContain("HTTP 503");
+    expect(await attachmentsOf(c.id)).toEqual([]);
+    expect(connector.calls.some((x) => JSON.stringify(x.activity ?? {}).includes("notes.txt: the download failed"))).toBe(false);
+    // Its time comes (the backoff, brought forward here): the second attempt attaches it.
+    await t.app.db.prisma.notification.update({ where: { id: row!.id }, data: { availableAt: new Date(0) } });
+    await deliver();
+    await toldTo(ada, `Attached to case ${c.number}`);
+    expect((await attachmentsOf(c.id)).map((f) => f.name)).toEqual(["notes.txt"]);
+    expect(files.fetchesOf("notes.txt")).toBe(2);
+  });
+
   it("a file sent on its own goes to the case Ada last opened in the chat", async () => {
     const c = await newCase("Captions out of sync");
     await postActivity(endpoint, message(connector.url, ada, `case ${c.number}`));

@@ -15,6 +15,8 @@ export interface HostedFile {
   chunked?: boolean;
   /** Answer with a redirect to this address instead. */
   redirectTo?: string;
+  /** Answer this many requests with 503 first (OneDrive having a bad minute); counted down as they come. */
+  failFirst?: number;
 }
 
 export class FakeFileHost {
@@ -73,6 +75,11 @@ export class FakeFileHost {
       const file = this.files.get(name);
       if (!file) {
         res.writeHead(404).end();
+        return;
+      }
+      if (file.failFirst && file.failFirst > 0) {
+        file.failFirst -= 1;
+        res.writeHead(503, { "retry-after": "1" }).end();
         return;
       }
       if (file.redirectTo) {
