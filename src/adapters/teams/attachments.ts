@@ -169,9 +169,10 @@ export async function receivePersonalFiles(deps: TeamsDeps, context: TurnContext
       files: files.map((f) => ({ id: f.id, name: f.name, url: f.address, contentType: f.contentType, inline: f.inline })),
       serviceUrl: context.activity.serviceUrl,
     });
-    // A redelivery of a message whose files were already asked for changes nothing.
+    // A redelivery of a message whose files were already asked for changes nothing: it says whether they arrived yet.
     if (!asked.requested) {
-      await say(context, cards.buildConfirmation(`Already on case ${caseNumber}`, names));
+      const arrived = (await attachments.list(ctx, result.case.id)).some((f) => f.commentId === result.comment.id);
+      await say(context, cards.buildConfirmation(arrived ? `Already on case ${caseNumber}` : `Already being added to case ${caseNumber}`, names));
       return;
     }
     await say(context, cards.buildConfirmation(`Adding to case ${caseNumber}`, `${names}: you will see a message here when ${files.length === 1 ? "it is" : "they are"} attached.`));
