@@ -62,7 +62,7 @@ export const EXTRA_MEANINGS: Readonly<Record<string, string>> = {
   INBOUND_SMTP_TLS_KEY_FILE: "STARTTLS on the inbound SMTP listener: the PEM private key file (with `INBOUND_SMTP_TLS_CERT_FILE`).",
   INBOUND_SMTP_TLS_CERT_FILE: "STARTTLS on the inbound SMTP listener: the PEM certificate file (with `INBOUND_SMTP_TLS_KEY_FILE`).",
   DELIVERY_MAX_ATTEMPTS: "Attempts before a notification is marked DEAD (`npm run cli -- outbox retry --dead` puts it back in line).",
-  SLACK_SIGNING_SECRET: "The Slack app's signing secret. The Slack adapter runs when this and `SLACK_BOT_TOKEN` are set (HTTP mode at `/slack/events`); setting one without the other stops start-up.",
+  SLACK_SIGNING_SECRET: "The Slack app's signing secret. The Slack adapter runs when this and `SLACK_BOT_TOKEN` are set (HTTP mode at `/slack/events`), or this, `SLACK_VENDOR_TEAM_ID` and the OAuth settings (docs/slack-install.md); otherwise setting one without the other stops start-up.",
   SLACK_BOT_TOKEN: "The Slack bot token (`xoxb-…`); see `SLACK_SIGNING_SECRET`.",
   SLACK_TRIAGE_CHANNEL: "Slack channel id where new cases arrive as triage cards.",
   SLACK_ONCALL_CHANNEL: "Slack channel id where escalations go (all reasons but Requesting Management Attention).",

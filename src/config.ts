@@ -70,9 +70,15 @@ export const envSchema = z.object({
    */
   WEEKLY_SUMMARY: z.string().trim().refine((v) => weeklyScheduleSchema.safeParse(v).success, 'a weekday and a time, e.g. "Mon 09:00", or "off"').default("Mon 09:00"),
 
-  /** Slack: the adapter runs when both are set (HTTP mode at /slack/events). */
+  /** Slack: the adapter runs when both are set (HTTP mode at /slack/events), or the signing secret with SLACK_VENDOR_TEAM_ID and the OAuth settings. */
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_BOT_TOKEN: z.string().optional(),
+  /**
+   * Slack OAuth without SLACK_BOT_TOKEN: the vendor's own workspace (its T… id), installed
+   * through /slack/install like any customer's; its installation's token posts to the
+   * triage, on-call and management channels. SLACK_BOT_TOKEN, when also set, wins there.
+   */
+  SLACK_VENDOR_TEAM_ID: z.string().regex(/^T[A-Z0-9]+$/, "a Slack workspace id (T…)").optional(),
   /** Slack Socket Mode instead of HTTP, when set (xapp-…). */
   SLACK_APP_TOKEN: z.string().optional(),
   /** Slack's Web API base; tests point it at a local server. */
@@ -201,7 +207,7 @@ export function s3SettingsFromConfig(config: Config): S3StoreSettings | undefine
 
 /** Whether the Slack adapter should run. */
 export function slackEnabled(config: Config): boolean {
-  return Boolean(config.SLACK_SIGNING_SECRET && config.SLACK_BOT_TOKEN);
+  return Boolean(config.SLACK_SIGNING_SECRET && (config.SLACK_BOT_TOKEN || config.SLACK_VENDOR_TEAM_ID));
 }
 
 /**
@@ -246,10 +252,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     // With no app id, botbuilder accepts any token: never in production.
     throw new CaseError("CONFIG", { message: "TEAMS_LOCAL turns Teams token checks off and is refused in production; set TEAMS_APP_ID and TEAMS_APP_PASSWORD.", field: "TEAMS_LOCAL" });
   }
-  // Slack is on when either Slack secret is given; then both must be real.
-  if (config.SLACK_SIGNING_SECRET !== undefined || config.SLACK_BOT_TOKEN !== undefined) {
+  // Slack is on when either Slack secret is given; then both must be real, unless OAuth
+  // alone serves (SLACK_VENDOR_TEAM_ID names the vendor's installation, docs/slack-install.md).
+  if (config.SLACK_SIGNING_SECRET !== undefined || config.SLACK_BOT_TOKEN !== undefined || config.SLACK_VENDOR_TEAM_ID !== undefined) {
     requireSecret("SLACK_SIGNING_SECRET", config.SLACK_SIGNING_SECRET);
-    requireSecret("SLACK_BOT_TOKEN", config.SLACK_BOT_TOKEN);
+    const oauth = Boolean(set.SLACK_CLIENT_ID || set.SLACK_CLIENT_SECRET || set.SLACK_STATE_SECRET);
+    if (config.SLACK_BOT_TOKEN !== undefined || !oauth) requireSecret("SLACK_BOT_TOKEN", config.SLACK_BOT_TOKEN);
+    else if (!config.SLACK_VENDOR_TEAM_ID) {
+      throw new CaseError("CONFIG", { field: "SLACK_VENDOR_TEAM_ID", message: "Slack OAuth without SLACK_BOT_TOKEN needs SLACK_VENDOR_TEAM_ID: the id (T…) of the vendor's own workspace, whose installation posts to the triage, on-call and management channels." });
+    }
   }
   // Object storage is on when any of its addresses or keys is given; then all must be.
   if (config.S3_BUCKET !== undefined || config.S3_ENDPOINT !== undefined || config.S3_ACCESS_KEY_ID !== undefined || config.S3_SECRET_ACCESS_KEY !== undefined) {

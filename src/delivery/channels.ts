@@ -57,7 +57,7 @@ export function deliveryChannels(config: Config, core: Core, logger: Logger): De
       logger: boltLogger(logger),
     });
     // Shared files first: the Slack channel then redraws the case's cards with them attached.
-    channels.push(createSlackFileFetcher({ core, client, botToken: config.SLACK_BOT_TOKEN!, trustedHosts: slackFileHosts(config), logger }));
+    channels.push(createSlackFileFetcher({ core, client, botToken: config.SLACK_BOT_TOKEN, vendorTeamId: config.SLACK_VENDOR_TEAM_ID, trustedHosts: slackFileHosts(config), logger }));
     channels.push(createSlackDelivery({ core, client, config, logger }));
     refreshSlackTokens(config, core, logger);
   }

@@ -34,13 +34,15 @@ export interface SlackAdapter {
 export async function startSlackAdapter(options: { config: Config; core: Core; logger: Logger; http: HttpServer; clock?: Clock }): Promise<SlackAdapter> {
   const { config, core, http } = options;
   const logger = options.logger.child({ module: "adapters/slack" });
-  const token = config.SLACK_BOT_TOKEN!;
+  // Undefined with OAuth alone: the vendor's own installation (SLACK_VENDOR_TEAM_ID) then takes its place (authorize.ts).
+  const token = config.SLACK_BOT_TOKEN;
   // Children of the root logger, so each line names one module (a child of a child would repeat the key).
   const slackLog = boltLogger(options.logger);
   const clientOptions = { slackApiUrl: config.SLACK_API_URL };
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
-  // Each workspace installed through OAuth is answered with its own token; any other with SLACK_BOT_TOKEN (authorize.ts).
-  const authorize = workspaceAuthorize({ core, token, own: await declareOwnSlackWorkspace({ token, apiUrl: config.SLACK_API_URL, core, logger }) });
+  // Each workspace installed through OAuth is answered with its own token; any other with SLACK_BOT_TOKEN, or the vendor's installation (authorize.ts).
+  const own = await declareOwnSlackWorkspace({ token, vendorTeamId: config.SLACK_VENDOR_TEAM_ID, apiUrl: config.SLACK_API_URL, core, logger });
+  const authorize = workspaceAuthorize({ core, token, own });
 
   let app: InstanceType<typeof App>;
   if (socketMode) {

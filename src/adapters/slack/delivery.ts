@@ -5,6 +5,7 @@ import type { Core } from "../../core/index.ts";
 import { CannotDeliver, DestinationPaused, RetryLater, type DeliveryChannel } from "../../core/notify/delivery-port.ts";
 import type { Logger } from "../../logger.ts";
 import { createChatDelivery } from "../shared/chat-delivery.ts";
+import { VENDOR_NOT_INSTALLED_LOG } from "./own-workspace.ts";
 import { postCaseCardToOrigin } from "./post-case.ts";
 import { workspaceTokens } from "./workspace-tokens.ts";
 
@@ -17,7 +18,11 @@ import { workspaceTokens } from "./workspace-tokens.ts";
  * was installed there with OAuth, or its Enterprise Grid org's org-wide install's; a
  * rotating token is refreshed before it expires (workspace-tokens.ts, which remembers
  * each workspace's answer for 15 s); else the configured SLACK_BOT_TOKEN (the vendor's
- * own workspace: triage, on-call, management, partners). A workspace that uninstalled
+ * own workspace: triage, on-call, management, partners), or, with OAuth alone, the
+ * vendor's own installation (SLACK_VENDOR_TEAM_ID). Until the vendor has installed
+ * carebot there, what goes to the vendor's workspace waits (DestinationPaused, its
+ * attempt not counted, asked again every VENDOR_WAIT_MS; logged once with what to do)
+ * and goes out after the install. A workspace that uninstalled
  * the app or revoked its tokens gets nothing more: CannotDeliver, recorded as refused for
  * that destination, never retried. A remembered token that Slack refuses (another
  * process saw it refreshed or removed) is forgotten and asked for again, once.
@@ -35,15 +40,33 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
   /** Installation key (or CONFIGURED) -> until when Slack asked carebot to wait there (the core's clock, ms). */
   const pausedUntil = new Map<string, number>();
   const now = () => core.slackInstallations.now().getTime();
+  const vendorTeamId = config.SLACK_VENDOR_TEAM_ID;
+  /** Whether the missing vendor installation was logged (again after it was there). */
+  let toldNotInstalled = false;
+
+  /** The vendor's own workspace: SLACK_BOT_TOKEN's, or with OAuth alone its installation's, once there is one. */
+  async function vendorTarget(): Promise<{ token?: string; key: string; id?: string }> {
+    if (config.SLACK_BOT_TOKEN || !vendorTeamId) return { key: CONFIGURED };
+    const found = await tokens.forWorkspace(vendorTeamId);
+    if (found.kind === "installed") {
+      toldNotInstalled = false;
+      return { token: found.token, key: found.key, id: vendorTeamId };
+    }
+    if (!toldNotInstalled) options.logger.warn({ teamId: vendorTeamId, removed: found.kind === "removed" }, VENDOR_NOT_INSTALLED_LOG);
+    toldNotInstalled = true;
+    throw new DestinationPaused(`waiting for carebot to be installed in the vendor's own Slack workspace ${vendorTeamId} (/slack/install)`, VENDOR_WAIT_MS);
+  }
 
   /** Whose token a call into a workspace carries, and the key its rate limit is kept under. */
   async function targetOf(teamId: string | undefined): Promise<{ token?: string; key: string; id?: string }> {
     // Threads carebot opened in the vendor's channels are keyed "triage", "partner:C…",
-    // "sla:…" (chat-delivery's toChannel), not by a workspace: the configured token's.
-    if (!teamId || !SLACK_TEAM_ID.test(teamId)) return { key: CONFIGURED };
+    // "sla:…" (chat-delivery's toChannel), not by a workspace: the vendor's token.
+    if (!teamId || !SLACK_TEAM_ID.test(teamId)) return vendorTarget();
+    // SLACK_BOT_TOKEN wins in the vendor's workspace even when it was installed with OAuth too.
+    if (config.SLACK_BOT_TOKEN && teamId === vendorTeamId) return { key: CONFIGURED };
     const found = await tokens.forWorkspace(teamId);
-    if (found.kind === "removed") throw new CannotDeliver(`carebot was removed from the Slack workspace ${teamId} (uninstalled or its tokens revoked)`);
-    return found.kind === "installed" ? { token: found.token, key: found.key, id: teamId } : { key: CONFIGURED };
+    if (found.kind === "removed" && teamId !== vendorTeamId) throw new CannotDeliver(`carebot was removed from the Slack workspace ${teamId} (uninstalled or its tokens revoked)`);
+    return found.kind === "installed" ? { token: found.token, key: found.key, id: teamId } : vendorTarget();
   }
 
   async function call<T>(teamId: string | undefined, fn: (token: { token?: string }) => Promise<T>): Promise<T> {
@@ -117,6 +140,8 @@ export function createSlackDelivery(options: { core: Core; client: WebClient; co
 
 /** A Slack workspace (T…) or Enterprise Grid org (E…) id. */
 const SLACK_TEAM_ID = /^[TE][A-Z0-9]+$/;
+/** How long what goes to the vendor's workspace waits before asking again whether the vendor's installation is there. */
+export const VENDOR_WAIT_MS = 60_000;
 /** The rate-limit key of calls with the configured SLACK_BOT_TOKEN (the vendor's own workspace). */
 const CONFIGURED = "configured";
 /** Slack's answers to a token it no longer takes. */

@@ -157,11 +157,11 @@ export async function shareThreadFiles(
 }
 
 /** The delivery channel that fetches shared Slack files (run before the Slack channel, which then redraws the cards with them). */
-export function createSlackFileFetcher(options: { core: Core; client: WebClient; botToken: string; trustedHosts: string[]; logger: Logger }): DeliveryChannel {
+export function createSlackFileFetcher(options: { core: Core; client: WebClient; botToken?: string; vendorTeamId?: string; trustedHosts: string[]; logger: Logger }): DeliveryChannel {
   const { core, client } = options;
   const log = options.logger.child({ module: "slack/files" });
-  // The lookup that answers Slack's requests (authorize.ts): the workspace's own bot token when installed with OAuth, else SLACK_BOT_TOKEN.
-  const authorize = workspaceAuthorize({ core, token: options.botToken, own: {} });
+  // The lookup that answers Slack's requests (authorize.ts): the workspace's own bot token when installed with OAuth, else SLACK_BOT_TOKEN (or, with OAuth alone, the vendor's installation's).
+  const authorize = workspaceAuthorize({ core, token: options.botToken, own: { teamId: options.vendorTeamId } });
 
   async function tokenOf(teamId: string): Promise<string | undefined> {
     try {
