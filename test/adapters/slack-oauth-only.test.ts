@@ -53,7 +53,7 @@ describe("Slack with OAuth alone: the vendor's own workspace is an installation 
     recorder.divert.set("auth.test", oauth.apiUrl);
     // No SLACK_BOT_TOKEN anywhere.
     t = await startTestApp({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_VENDOR_TEAM_ID: VENDOR.teamId, SLACK_API_URL: recorder.apiUrl, SLACK_TRIAGE_CHANNEL: "CTRIAGE", ...OAUTH_ENV }, { clock });
-    startSlackOAuth({ env: OAUTH_ENV, core: t.app.core, http: t.app.http, logger: t.app.logger, slackApiUrl: recorder.apiUrl });
+    startSlackOAuth({ env: { ...OAUTH_ENV, SLACK_VENDOR_TEAM_ID: VENDOR.teamId }, core: t.app.core, http: t.app.http, logger: t.app.logger, slackApiUrl: recorder.apiUrl });
     w = await buildWorld(t.app.core);
   });
   afterAll(async () => {
@@ -64,14 +64,16 @@ describe("Slack with OAuth alone: the vendor's own workspace is an installation 
   });
 
   /** An admin installs carebot from our install page: the real /slack/install → /slack/oauth_redirect flow. */
-  async function install(code: string, workspace: typeof VENDOR): Promise<void> {
+  async function install(code: string, workspace: typeof VENDOR, says = /links the workspace to your customer account/): Promise<void> {
     oauth.issueCode(code, workspace);
     const page = await fetch(t.url("/slack/install"));
     expect(page.status).toBe(200);
     const cookie = page.headers.getSetCookie().find((c) => c.startsWith("slack-app-oauth-state="))!.split(";")[0]!;
     const state = new URL(/id="add-to-slack" href="([^"]+)"/.exec(await page.text())![1]!.replace(/&#38;/g, "&")).searchParams.get("state")!;
     const done = await fetch(t.url(`/slack/oauth_redirect?${new URLSearchParams({ code, state })}`), { headers: { cookie } });
-    expect(await done.text()).toContain(`carebot is now installed in ${workspace.teamName}`);
+    const text = await done.text();
+    expect(text).toContain(`carebot is now installed in ${workspace.teamName}`);
+    expect(text).toMatch(says);
   }
 
   const notLoggedTwice = () => t.logLines.filter((l) => l.includes("carebot is not installed in the vendor's own workspace")).length;
@@ -104,7 +106,7 @@ describe("Slack with OAuth alone: the vendor's own workspace is an installation 
   });
 
   it("once the vendor installs its own workspace through /slack/install, the waiting triage card goes out with that installation's token", async () => {
-    await install("code-vendor", VENDOR);
+    await install("code-vendor", VENDOR, /It is your own workspace/);
     clock.advance(VENDOR_WAIT_MS + 1_000);
     await t.app.worker!.runOnce();
     expect(recorder.tokensTo("chat.postMessage", "CTRIAGE")).toEqual([VENDOR.botToken]);

@@ -28,6 +28,7 @@ export function startSlackOAuth(options: { env: NodeJS.ProcessEnv; core: Core; h
   const config = loadSlackOAuthConfig(options.env);
   if (!config.enabled) return undefined;
   const logger = options.logger.child({ module: "adapters/slack/oauth" });
+  const vendorTeamId = options.env.SLACK_VENDOR_TEAM_ID;
   const installUrlOptions: InstallURLOptions = { scopes: config.scopes, redirectUri: config.redirectUri };
   const installer = new InstallProvider({
     clientId: config.SLACK_CLIENT_ID!,
@@ -47,8 +48,13 @@ export function startSlackOAuth(options: { env: NodeJS.ProcessEnv; core: Core; h
     installer.handleCallback(req, res, {
       success: (installation, _options, _req, response) => {
         const where = installation.team?.name ?? installation.enterprise?.name ?? "your workspace";
-        logger.info({ teamId: installation.team?.id, enterpriseId: installation.enterprise?.id, orgInstall: Boolean(installation.isEnterpriseInstall) }, "slack: installed");
-        page(response, 200, "carebot is installed", `carebot is now installed in ${where}. Your vendor's support team links the workspace to your customer account; until then, carebot tells your colleagues it is not linked yet. You can close this page.`);
+        // The vendor's own workspace (SLACK_VENDOR_TEAM_ID, OAuth without SLACK_BOT_TOKEN) needs no link: it posts to the vendor's channels from now on.
+        const vendors = Boolean(vendorTeamId && installation.team?.id === vendorTeamId);
+        logger.info({ teamId: installation.team?.id, enterpriseId: installation.enterprise?.id, orgInstall: Boolean(installation.isEnterpriseInstall), vendors }, vendors ? "slack: installed in the vendor's own workspace (SLACK_VENDOR_TEAM_ID): notifications waiting for it go out now" : "slack: installed");
+        const next = vendors
+          ? "It is your own workspace (SLACK_VENDOR_TEAM_ID): carebot posts to your triage, on-call and management channels from now on, and notifications that waited for this install go out within a minute."
+          : "Your vendor's support team links the workspace to your customer account; until then, carebot tells your colleagues it is not linked yet.";
+        page(response, 200, "carebot is installed", `carebot is now installed in ${where}. ${next} You can close this page.`);
       },
       failure: (error, _options, _req: IncomingMessage, response: ServerResponse) => {
         logger.warn({ code: error.code }, "slack: an install was refused or failed");
