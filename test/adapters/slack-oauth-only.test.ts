@@ -52,7 +52,7 @@ describe("Slack with OAuth alone: the vendor's own workspace is an installation 
     recorder.divert.set("oauth.v2.access", oauth.apiUrl);
     recorder.divert.set("auth.test", oauth.apiUrl);
     // No SLACK_BOT_TOKEN anywhere.
-    t = await startTestApp({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_VENDOR_TEAM_ID: VENDOR.teamId, SLACK_API_URL: recorder.apiUrl, SLACK_TRIAGE_CHANNEL: "CTRIAGE", ...OAUTH_ENV }, { clock });
+    t = await startTestApp({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_VENDOR_TEAM_ID: VENDOR.teamId, SLACK_API_URL: recorder.apiUrl, SLACK_TRIAGE_CHANNEL: "CTRIAGE", SLACK_ONCALL_CHANNEL: "CONCALL", SLACK_MANAGEMENT_CHANNEL: "CMGMT", ...OAUTH_ENV }, { clock });
     startSlackOAuth({ env: { ...OAUTH_ENV, SLACK_VENDOR_TEAM_ID: VENDOR.teamId }, core: t.app.core, http: t.app.http, logger: t.app.logger, slackApiUrl: recorder.apiUrl });
     w = await buildWorld(t.app.core);
   });
@@ -117,6 +117,20 @@ describe("Slack with OAuth alone: the vendor's own workspace is an installation 
     await t.app.core.cases.file(as(w.people.acmeUser.id), filing(w.accounts.acme.id, { subject: "Second case" }));
     await t.app.worker!.runOnce();
     expect(recorder.tokensTo("chat.postMessage", "CTRIAGE")).toEqual([VENDOR.botToken, VENDOR.botToken]);
+  });
+
+  it("escalations to on-call and management, and a partner's hand-off channel, are posted with the vendor installation's token", async () => {
+    const customer = as(w.people.acmeUser.id);
+    const { case: c } = await t.app.core.cases.file(customer, filing(w.accounts.acme.id, { subject: "Escalated" }));
+    await t.app.core.cases.escalate(customer, c.number, { reason: "CASE_UPDATE_NEEDED", description: "Any news?" });
+    await t.app.core.cases.escalate(customer, c.number, { reason: "REQUESTING_MANAGEMENT_ATTENTION", description: "Our launch is on Friday." });
+    await t.app.core.cases.handToPartner(as(w.people.engineer.id), c.number, { partnerId: w.partners.partner.id, note: "Their integration" });
+    await t.app.worker!.runOnce();
+    for (const channel of ["CONCALL", "CMGMT", "CPARTNER"]) {
+      const tokens = recorder.tokensTo("chat.postMessage", channel);
+      expect(tokens.length, channel).toBeGreaterThan(0);
+      expect(new Set(tokens), channel).toEqual(new Set([VENDOR.botToken]));
+    }
   });
 
   it("a reply into the customer's workspace thread carries the customer's own token", async () => {
