@@ -105,6 +105,19 @@ describe("Slack with OAuth alone: the vendor's own workspace is an installation 
     expect(notLoggedTwice() - before).toBe(1);
   });
 
+  it("before the vendor installs, a /case from a workspace without an installation (a Slack Connect guest) is told carebot is not installed in the vendor's workspace yet, and nothing is posted", async () => {
+    const posts = recorder.calls.length;
+    const res = await sendToSlackEndpoint(
+      t.url("/slack/events"),
+      commandBody({ text: "list", user: "UGUEST", team: "TGUEST", responseUrl: new URL("/respond/guest", recorder.apiUrl).toString() }),
+      FORM,
+      { timestamp: Math.floor(clock.now().getTime() / 1000) },
+    );
+    expect(res.status).toBe(200);
+    expect(String(res.json().text)).toContain("carebot is not installed in your vendor's own Slack workspace yet");
+    expect(recorder.calls.length).toBe(posts);
+  });
+
   it("once the vendor installs its own workspace through /slack/install, the waiting triage card goes out with that installation's token", async () => {
     await install("code-vendor", VENDOR, /It is your own workspace/);
     clock.advance(VENDOR_WAIT_MS + 1_000);
