@@ -27,16 +27,21 @@ describe("each Slack workspace answered with its own token", () => {
   afterAll(() => s?.close());
 
   // The response_url is on the recorder's origin: the receiver accepts only Slack's (SLACK_API_URL's) for it.
+  // Each command has its own trigger, as Slack's do: the same signed bytes twice in one second are a replay, ignored.
+  let triggers = 0;
   const command = (team: string, user: string) =>
-    sendToSlackEndpoint(t.url("/slack/events"), commandBody({ text: "list", user, team, responseUrl: new URL("/respond/r1", recorder.apiUrl).toString() }), FORM);
+    sendToSlackEndpoint(t.url("/slack/events"), commandBody({ text: "list", user, team, triggerId: `t-tokens-${++triggers}`, responseUrl: new URL("/respond/r1", recorder.apiUrl).toString() }), FORM);
 
   it("the customer's workspace is answered with its installation's token, the vendor's with SLACK_BOT_TOKEN", async () => {
+    const answered = slack.of("respond").length;
     expect((await command("TCUST", "UALAN")).status).toBe(200);
     await slack.waitFor("users.info", (a) => a.user === "UALAN");
     expect((await command("T1", "UADA")).status).toBe(200);
     await slack.waitFor("users.info", (a) => a.user === "UADA");
     const lookups = recorder.calls.filter((c) => c.method === "users.info");
     expect(lookups.map((c) => c.authorization)).toEqual([`Bearer ${CUSTOMER_TOKEN}`, `Bearer ${VENDOR_TOKEN}`]);
+    // Both lists answered (through response_url), so no late answer lands in the next story.
+    await expect.poll(() => slack.of("respond").length, { timeout: 10_000 }).toBeGreaterThanOrEqual(answered + 2);
     // The customer's user was matched in their linked workspace.
     expect(await t.app.db.prisma.chatIdentity.findFirst({ where: { tenantId: "TCUST", userId: "UALAN" } })).toMatchObject({ personId: w.people.acmeUser2.id });
   });
