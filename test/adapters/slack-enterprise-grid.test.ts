@@ -26,10 +26,15 @@ describe("an Enterprise Grid org installed org-wide", () => {
   });
   afterAll(() => s?.close());
 
-  /** A /case command from a workspace of a Grid org, as Slack signs it (enterprise_id and is_enterprise_install beside team_id). */
+  /**
+   * A /case command from a workspace of a Grid org, as Slack signs it (enterprise_id and
+   * is_enterprise_install beside team_id). Each has its own trigger, as Slack's do: the
+   * same signed bytes twice within a second are a replay, answered and ignored.
+   */
+  let triggers = 0;
   async function command(team: string, enterprise: string, user: string, orgInstall: boolean, text = "list") {
     const from = s.slack.calls.length;
-    const body = `${commandBody({ text, user, team, responseUrl: new URL(`/respond/${user}`, s.recorder.apiUrl).toString() })}&${new URLSearchParams({ enterprise_id: enterprise, is_enterprise_install: String(orgInstall) })}`;
+    const body = `${commandBody({ text, user, team, triggerId: `t-grid-${++triggers}`, responseUrl: new URL(`/respond/${user}`, s.recorder.apiUrl).toString() })}&${new URLSearchParams({ enterprise_id: enterprise, is_enterprise_install: String(orgInstall) })}`;
     const res = await sendToSlackEndpoint(s.t.url("/slack/events"), body, FORM);
     expect(res.status).toBe(200);
     const said = () => res.text + JSON.stringify(s.slack.calls.slice(from).filter((c) => c.method === "respond"));
