@@ -34,6 +34,9 @@ export async function sendToSlackEndpoint(url: string, body: string, contentType
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
 
+/** Slack gives every command its own trigger id; two commands with the same bytes signed in one second would be a replay. */
+let triggers = 0;
+
 export function commandBody(fields: { text: string; user: string; team?: string; channel?: string; responseUrl: string; triggerId?: string; command?: string }): string {
   return new URLSearchParams({
     token: "unused",
@@ -47,7 +50,7 @@ export function commandBody(fields: { text: string; user: string; team?: string;
     text: fields.text,
     api_app_id: "A1",
     response_url: fields.responseUrl,
-    trigger_id: fields.triggerId ?? "trigger-1",
+    trigger_id: fields.triggerId ?? `trigger-${++triggers}`,
   }).toString();
 }
 
