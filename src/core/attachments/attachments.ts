@@ -213,7 +213,10 @@ export function createAttachments(deps: CoreDeps, options: { store?: FileStore; 
             at: now,
           });
         }
-        return tx.attachment.findMany({ where: { id: { in: planned.map((f) => f.id) } }, select: attachmentSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+        // In the order they were given (rows written in one statement share a timestamp, and their ids are random).
+        const rows = await tx.attachment.findMany({ where: { id: { in: planned.map((f) => f.id) } }, select: attachmentSelect });
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return planned.flatMap((f) => byId.get(f.id) ?? []);
       });
     },
 
