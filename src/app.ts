@@ -15,7 +15,7 @@ import { IN_MEMORY, openDatabase, type Database } from "./core/db/connect.ts";
 import { applyMigrations, migrationsUpToDate } from "./core/db/migrate.ts";
 import { loadDemoData } from "./core/demo/demo-data.ts";
 import { createCore, type Core } from "./core/index.ts";
-import { fileStoreFor } from "./core/attachments/storage.ts";
+import { fileStoreFor } from "./core/attachments/store-choice.ts";
 import { listenForOutbox, type OutboxListener } from "./core/notify/outbox-listener.ts";
 import { createLogger, type Logger } from "./logger.ts";
 

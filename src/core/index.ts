@@ -111,7 +111,7 @@ export interface Core {
   credentials: { reseal(ctx: Ctx): Promise<ResealResult> };
 }
 
-/** `fileStore`: where attachment bytes live (src/core/attachments/storage.ts fileStoreFor); default the database. */
+/** `fileStore`: where attachment bytes live (src/core/attachments/store-choice.ts fileStoreFor); default the database. */
 export function createCore(deps: CoreDeps, options: { fileStore?: FileStore } = {}): Core {
   const queries = createCaseQueries(deps);
   const search = createSearch(deps);

@@ -1,8 +1,7 @@
 import * as cards from "../cards/index.ts";
 import type { Ctx } from "../core/index.ts";
 import { CaseError } from "../core/errors.ts";
-import type { CommandSource } from "./commands.ts";
-import type { Env, Outcome } from "./outcome.ts";
+import type { CommandSource, Env, Outcome } from "./outcome.ts";
 
 /**
  * Support channels (issue 13): `connect <account>` and `disconnect` typed in a channel

@@ -6,7 +6,7 @@ import type { Logger } from "../logger.ts";
 import { escalationForm, newCaseForm } from "./form-builders.ts";
 import { homeFor } from "./home.ts";
 import { browseCard } from "./knowledge.ts";
-import type { Env, Outcome } from "./outcome.ts";
+import type { CommandSource, Env, Outcome } from "./outcome.ts";
 import { parse } from "./values.ts";
 import { connectChannel, disconnectChannel, verifyIdentity } from "./channels.ts";
 import { linkWorkspace, listWorkspaces, unlinkWorkspace } from "./workspaces.ts";
@@ -17,21 +17,6 @@ import { readerFileLinks } from "./form-files.ts";
  * typed to the bot in Slack's Messages tab, a Teams chat or after @carebot in a channel
  * all read the same), its arguments' schema, and the core call. Anything else is the help.
  */
-export interface CommandSource {
-  /** The channel or conversation it was typed in. */
-  channel?: string;
-  /**
-   * What the place it was typed in can do with a form: open it (Slack's /case brings a
-   * trigger for a modal), show it in the chat (a Teams card form), or neither (a message in
-   * Slack's Messages tab), which gets a card whose button opens it. Default: open.
-   */
-  forms?: "open" | "inline" | "offer";
-  /** The platform's id of this message, the same on every delivery of it: what the command writes is keyed by it. */
-  deliveryId?: string;
-  /** The reader's IANA time zone when the platform gives one (Teams' localTimezone): promises are told in it. */
-  timeZone?: string;
-}
-
 interface Command<A> {
   /** The words, tried in order; named groups are the arguments. */
   words: RegExp[];

@@ -5,7 +5,8 @@
  * and Teams adapters only carry.
  */
 export { ACTION_IDS, buttons, isActionId, opensForm, type ActionId } from "./buttons.ts";
-export { chatHelp, COMMAND_VERBS, commands, commandWrites, escalationOffer, newCaseOffer, readCommand, SLASH_HELP, type CommandSource, type CommandVerb } from "./commands.ts";
+export { chatHelp, COMMAND_VERBS, commands, commandWrites, escalationOffer, newCaseOffer, readCommand, SLASH_HELP, type CommandVerb } from "./commands.ts";
+export type { CommandSource } from "./outcome.ts";
 export { errorCard } from "./error-card.ts";
 export { escalationForm, infoForm, newCaseForm } from "./form-builders.ts";
 export { caseForm, FORM_IDS, forms, isFormId, type FormId, type SubmissionSource } from "./forms.ts";

@@ -32,6 +32,21 @@ export type Outcome =
   | { kind: "refused"; failure: CaseError; card: MessageCard; errors?: Record<string, string>; again?: () => Promise<FormCard | undefined> };
 
 /** Who acts, and the service they act through. */
+export interface CommandSource {
+  /** The channel or conversation it was typed in. */
+  channel?: string;
+  /**
+   * What the place it was typed in can do with a form: open it (Slack's /case brings a
+   * trigger for a modal), show it in the chat (a Teams card form), or neither (a message in
+   * Slack's Messages tab), which gets a card whose button opens it. Default: open.
+   */
+  forms?: "open" | "inline" | "offer";
+  /** The platform's id of this message, the same on every delivery of it: what the command writes is keyed by it. */
+  deliveryId?: string;
+  /** The reader's IANA time zone when the platform gives one (Teams' localTimezone): promises are told in it. */
+  timeZone?: string;
+}
+
 export interface Env {
   core: Core;
   ctx: Ctx;

@@ -1,13 +1,12 @@
 import type { PrismaClient } from "../db/connect.ts";
 import type { Tx } from "../db/tx.ts";
-import { s3FileStore, type S3StoreSettings } from "./s3-store.ts";
 
 /**
  * Where attachment bytes live: one interface every server and worker goes through.
  * The default is the database (StoredFile rows): it is already shared by every server
  * and worker, backed up with the cases, and needs no set-up. A folder on one machine
  * is no store for several servers. The second implementation is an S3-compatible object
- * store (s3-store.ts), chosen by the S3_* settings (fileStoreFor below, docs/email.md).
+ * store (s3-store.ts), chosen by the S3_* settings (fileStoreFor in store-choice.ts, docs/email.md).
  *
  * `within`: the caller's transaction. The database store writes in it, so a change
  * that fails leaves no orphan bytes; a store outside the database ignores it.
@@ -59,14 +58,6 @@ export function databaseFileStore(prisma: PrismaClient, now: () => Date): FileSt
       }
     },
   };
-}
-
-/**
- * The store every entry point (server, worker, CLI) uses: S3-compatible object storage
- * when its settings are given, else the database.
- */
-export function fileStoreFor(prisma: PrismaClient, now: () => Date, s3?: S3StoreSettings): FileStore {
-  return s3 ? s3FileStore(s3) : databaseFileStore(prisma, now);
 }
 
 /** Keys of held emails' files (src/core/inbound-email.ts): `held:<inbound email id>:<n>`. */
